@@ -1,0 +1,47 @@
+# bundlesmith — `make run` and `make test` set up everything they need (idempotent, quiet when done).
+SHELL   := bash
+.SHELLFLAGS := -eo pipefail -c
+VENV    ?= .venv
+PYTHON  ?= python3
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed-run
+TSTAMP  := $(VENV)/.installed-test
+WORKSPACE ?= samples/acme
+
+.PHONY: run test install install-test chromium goldens bench clean
+
+run: $(STAMP)
+	@$(BIN)/bundlesmith build $(WORKSPACE)
+
+test: $(TSTAMP) chromium
+	@$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+install: $(STAMP)
+install-test: $(TSTAMP)
+
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e . 2>&1 | { grep -v 'is ignored: it is neither' || true; }
+	@touch $@
+
+$(TSTAMP): pyproject.toml | $(BIN)/python
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | { grep -v 'is ignored: it is neither' || true; }
+	@touch $@ $(STAMP)
+
+# Debian's chromium drives every browser test (Playwright is pointed at /usr/bin/chromium).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing Debian's chromium (browser tests)"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+goldens: $(STAMP)
+	@$(BIN)/python -m tests.goldens
+
+bench: $(STAMP)
+	@$(BIN)/python bench/build_scale.py
+
+clean:
+	rm -rf $(VENV) dist build *.egg-info

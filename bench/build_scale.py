@@ -1,0 +1,85 @@
+"""Benchmark: build N synthetic web sources (5 device-mode + 5 cloud-mode instances each) into a directory.
+
+    .venv/bin/python bench/build_scale.py [--sources 10000] [--keep DIR]
+
+Prints the wall time of each phase (load + validate, build + write) and the peak memory (max RSS) of the process.
+Target (issue "Foundation"): 10,000 sources in <= 10 s and <= 500 MB on a 2-core machine.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from builder.assets import Assets  # noqa: E402
+from builder.build import Builder  # noqa: E402
+from builder.catalog import load_catalog  # noqa: E402
+from builder.workspace import load_workspace  # noqa: E402
+from publish.local import LocalTarget  # noqa: E402
+
+DEVICE = [
+    ("Mixpanel", "token: mp_{i}"), ("Google Analytics", "measurementId: G-{i}"), ("Amplitude", "apiKey: amp_{i}"),
+    ("Hotjar", "siteId: '{i}'"), ("Facebook Pixel", "pixelId: '{i}'"),
+]
+CLOUD = [
+    ("Mixpanel", "token: mpc_{i}, apiSecret: secret-mp-{i}"), ("Slack", "webhookUrl: https://hooks.example/{i}"),
+    ("Webhooks", "webhookUrl: https://hooks.example/w/{i}"), ("Amplitude", "apiKey: ampc_{i}, secretKey: sk-{i}"),
+    ("Customer.io", "siteId: cio_{i}, apiKey: cio-secret-{i}"),
+]
+WORKSPACE = """id: bench
+name: Bench
+cdn: {base_url: "https://cdn.bench.example"}
+collector: {api_host: "api.bench.example/v1"}
+"""
+
+
+def write_sources(root: Path, count: int) -> None:
+    """Write the synthetic workspace."""
+    (root / "sources").mkdir(parents=True)
+    (root / "workspace.yaml").write_text(WORKSPACE)
+    for i in range(count):
+        lines = [f"id: s{i}", f"name: Source {i}", "type: web", f"write_key: wk_bench_{i:06d}", "destinations:"]
+        for n, (dest, settings) in enumerate(DEVICE):
+            lines.append(f"  - {{destination: {dest}, name: D{n}, mode: device, settings: {{{settings.format(i=i)}}}}}")
+        for n, (dest, settings) in enumerate(CLOUD):
+            lines.append(f"  - {{destination: {dest}, name: C{n}, mode: cloud, settings: {{{settings.format(i=i)}}}}}")
+        (root / "sources" / f"s{i:06d}.yaml").write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sources", type=int, default=10_000)
+    parser.add_argument("--keep", type=Path, help="build into this directory and keep it")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bundlesmith-bench-"))
+    try:
+        write_sources(work / "ws", args.sources)
+        out = args.keep or work / "out"
+        started = time.perf_counter()
+        catalog = load_catalog()
+        workspace = load_workspace(work / "ws", catalog)
+        loaded = time.perf_counter()
+        assert workspace.ok, workspace.all_problems()[:3]
+        report = LocalTarget(out).apply(Builder(catalog, Assets.load()).build_all(workspace), workspace.config.cache)
+        done = time.perf_counter()
+        assert report.ok and len(report.built) == args.sources
+        size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"sources:            {args.sources}")
+        print(f"load + validate:    {loaded - started:.2f} s")
+        print(f"build + write:      {done - loaded:.2f} s")
+        print(f"total wall time:    {done - started:.2f} s")
+        print(f"files written:      {len(report.written)} ({size / 1e6:.1f} MB)")
+        print(f"peak memory (RSS):  {peak_mb:.0f} MB")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

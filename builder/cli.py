@@ -1,0 +1,152 @@
+"""The `bundlesmith` command line. Each command composes the pipeline's public functions; none renders itself.
+
+    bundlesmith validate WORKSPACE          every problem of every file, at once (exit 1 if any)
+    bundlesmith build WORKSPACE [--out DIR] build every source into a directory laid out like the CDN
+    bundlesmith catalog [--json]            the destinations bundlesmith knows
+    bundlesmith snippet WORKSPACE SOURCE_ID the HTML install snippet of a web source
+    bundlesmith schema [workspace|source]   JSON Schema of the workspace files, for editors
+
+Errors print as messages, never tracebacks: exit 1 for invalid input, 2 for usage errors.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+import click
+
+from builder import __version__
+from builder.assets import Assets
+from builder.build import Builder
+from builder.catalog import Catalog, load_catalog
+from builder.errors import BundlesmithError, UsageError
+from builder.models import json_schema
+from builder.problems import format_problems
+from builder.snippet import render_snippet
+from builder.workspace import Workspace, load_workspace
+
+
+class _Group(click.Group):
+    """Print BundlesmithError messages instead of tracebacks."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+        except BundlesmithError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=_Group)
+@click.version_option(__version__, prog_name="bundlesmith")
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
+def main(verbose: bool) -> None:
+    """Build and publish Segment-compatible settings and device-mode analytics bundles."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+workspace_arg = click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
+
+
+def _load(workspace: Path) -> tuple[Catalog, Workspace]:
+    catalog = load_catalog()
+    return catalog, load_workspace(workspace, catalog)
+
+
+@main.command()
+@workspace_arg
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+def validate(workspace: Path, as_json: bool) -> None:
+    """Check every file of WORKSPACE and report all problems at once."""
+    _, loaded = _load(workspace)
+    problems = loaded.all_problems()
+    if as_json:
+        click.echo(json.dumps([p.as_dict() for p in problems], indent=2))
+    elif problems:
+        click.echo(format_problems(problems), err=True)
+    else:
+        click.echo(f"{workspace}: workspace.yaml and {len(loaded.sources)} source files are valid")
+    sys.exit(1 if problems else 0)
+
+
+@main.command()
+@workspace_arg
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output directory (default: the workspace's `local` target).")
+def build(workspace: Path, out: Path | None) -> None:
+    """Build every source of WORKSPACE into a directory laid out like the CDN."""
+    from publish.local import LocalTarget
+
+    catalog, loaded = _load(workspace)
+    if loaded.config is None:
+        raise BundlesmithError(format_problems(loaded.problems))
+    out = out or _local_target_dir(workspace, loaded)
+    report = LocalTarget(out).apply(Builder(catalog, Assets.load()).build_all(loaded), loaded.config.cache,
+                                    keep_only={s.source.id for s in loaded.sources if s.source is not None})
+    for failure in report.failed:
+        click.echo(f"FAILED {failure.source_id or failure.file}", err=True)
+    if report.failed:
+        click.echo(format_problems(report.problems()), err=True)
+    click.echo(f"{out}: {len(report.built)} sources built, {len(report.failed)} failed; "
+               f"{len(report.written)} files written, {len(report.unchanged)} unchanged, {len(report.removed)} removed")
+    sys.exit(1 if report.failed else 0)
+
+
+def _local_target_dir(workspace: Path, loaded: Workspace) -> Path:
+    target = loaded.config.targets.get("local") if loaded.config else None
+    if target is None:
+        raise UsageError("the workspace has no `local` target; pass --out DIR")
+    parsed = urlparse(target.url)
+    if parsed.scheme not in ("", "file"):
+        raise UsageError(f"the `local` target is {target.url!r}, not a directory; pass --out DIR")
+    path = Path((parsed.netloc + parsed.path) if parsed.scheme == "file" else target.url)
+    return path if path.is_absolute() else workspace / path
+
+
+@main.command(name="catalog")
+@click.option("--json", "as_json", is_flag=True, help="Print the full catalog as JSON.")
+def catalog_command(as_json: bool) -> None:
+    """List the destinations bundlesmith knows, with their modes."""
+    catalog = load_catalog()
+    if as_json:
+        click.echo(json.dumps(catalog.as_data(), indent=2, sort_keys=True))
+        return
+    width = max(len(d.name) for d in catalog.destinations)
+    for d in sorted(catalog.destinations, key=lambda d: d.name.lower()):
+        flags = ["multi-instance"] * d.multi_instance + ["data lake"] * d.data_lake
+        click.echo(f"{d.name:<{width}}  {'+'.join(d.modes):<12}  {', '.join(flags)}".rstrip())
+
+
+@main.command()
+@workspace_arg
+@click.argument("source_id")
+@click.option("--no-page", is_flag=True, help="Leave out the initial analytics.page() call.")
+def snippet(workspace: Path, source_id: str, no_page: bool) -> None:
+    """Print the HTML install snippet of web source SOURCE_ID."""
+    _, loaded = _load(workspace)
+    if loaded.config is None:
+        raise BundlesmithError(format_problems(loaded.problems))
+    entry = loaded.find(source_id)
+    if entry is None or entry.source is None:
+        raise UsageError(f"no source with id '{source_id}' in {workspace}")
+    if entry.source.type != "web":
+        raise UsageError(f"source '{source_id}' is a {entry.source.type} source; only web sources load a snippet")
+    click.echo(render_snippet(loaded.config.cdn.base_url, entry.source.write_key, Assets.load(), page=not no_page))
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["workspace", "source", "all"]), default="all")
+def schema(kind: str) -> None:
+    """Print the JSON Schema of workspace.yaml, of a source file, or both."""
+    names = load_catalog().names()
+    if kind == "all":
+        document = {"workspace": json_schema("workspace"), "source": json_schema("source", names)}
+    else:
+        document = json_schema(kind, names)  # type: ignore[arg-type]
+    click.echo(json.dumps(document, indent=2, sort_keys=True))

@@ -1,0 +1,206 @@
+"""Load a workspace directory: `workspace.yaml` plus one YAML file per source under `sources/`.
+
+    workspace = load_workspace(Path("samples/acme"), catalog)
+    workspace.problems                 # problems of workspace.yaml itself (nothing can be built while present)
+    [s.source for s in workspace.sources if s.ok]   # validated sources, ready to build
+    [s.problems for s in workspace.sources]          # every problem of every source file, all at once
+
+A source file with problems does not stop the others from loading; cross-source clashes (two sources with
+one id or write key) mark every source involved.
+"""
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from builder.catalog import Catalog
+from builder.models import SAFE_ID_RULE, LimitsConfig, SourceFile, WorkspaceFile
+from builder.problems import Problem, format_path
+from builder.rules import check_source
+from builder.yaml_loader import YamlDoc, load_yaml_text
+
+WORKSPACE_FILE = "workspace.yaml"
+SOURCES_DIR = "sources"
+SOURCE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class SourceConfig:
+    """One source file: its validated model (None if it could not be read) and its problems."""
+
+    file: str
+    source: SourceFile | None
+    problems: list[Problem] = field(default_factory=list)
+    key_lines: dict[str, int | None] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when the source may be built."""
+        return self.source is not None and not self.problems
+
+
+@dataclass
+class Workspace:
+    """A loaded workspace: its settings, its sources and every problem found."""
+
+    root: Path
+    config: WorkspaceFile | None
+    problems: list[Problem]
+    sources: list[SourceConfig]
+
+    @property
+    def ok(self) -> bool:
+        """True when workspace.yaml and every source file are valid."""
+        return not self.problems and all(s.ok for s in self.sources)
+
+    def all_problems(self) -> list[Problem]:
+        """Return every problem of the workspace and its sources, sorted by file and line."""
+        found = list(self.problems) + [p for s in self.sources for p in s.problems]
+        return sorted(found, key=Problem.sort_key)
+
+    def find(self, source_id: str) -> SourceConfig | None:
+        """Return the source with this id, or None."""
+        return next((s for s in self.sources if s.source is not None and s.source.id == source_id), None)
+
+
+def load_workspace(root: Path, catalog: Catalog) -> Workspace:
+    """Read and validate every file of the workspace at `root`, collecting all problems."""
+    config, problems = load_workspace_file(root)
+    limits = config.limits if config else LimitsConfig()
+    sources = [load_source_file(root, path, catalog, limits) for path in source_paths(root)]
+    _mark_clashes(sources)
+    return Workspace(root=root, config=config, problems=problems, sources=sources)
+
+
+def source_paths(root: Path) -> list[Path]:
+    """Return the source files of the workspace, in a stable order."""
+    base = root / SOURCES_DIR
+    if not base.is_dir():
+        return []
+    found = [p for p in base.rglob("*") if p.suffix in SOURCE_SUFFIXES and p.is_file()
+             and not any(part.startswith(".") for part in p.relative_to(base).parts)]
+    return sorted(found, key=lambda p: p.relative_to(base).as_posix())
+
+
+def load_workspace_file(root: Path) -> tuple[WorkspaceFile | None, list[Problem]]:
+    """Read workspace.yaml; return its model (None when invalid) and its problems."""
+    display = _display(root, root / WORKSPACE_FILE)
+    doc = _read(root / WORKSPACE_FILE, display)
+    if not doc.ok:
+        return None, doc.problems
+    config, problems = _validate(WorkspaceFile, doc)
+    return config, problems  # type: ignore[return-value]
+
+
+def load_source_file(root: Path, path: Path, catalog: Catalog, limits: LimitsConfig) -> SourceConfig:
+    """Read one source file, validate its fields, then check the connection rules."""
+    display = _display(root, path)
+    doc = _read(path, display)
+    if not doc.ok:
+        return SourceConfig(file=display, source=None, problems=doc.problems)
+    source, problems = _validate(SourceFile, doc)
+    if source is None:
+        return SourceConfig(file=display, source=None, problems=problems)
+    for v in check_source(source, catalog, limits):  # type: ignore[arg-type]
+        problems.append(Problem(code=v.code, message=v.message, file=display, line=doc.line_of(v.path),
+                                path=format_path(v.path), expected=v.expected, got=v.got))
+    key_lines = {key: doc.line_of((key,)) for key in ("id", "write_key")}
+    return SourceConfig(file=display, source=source, problems=problems, key_lines=key_lines)  # type: ignore[arg-type]
+
+
+def parse_source_text(text: str, display: str, catalog: Catalog, limits: LimitsConfig) -> SourceConfig:
+    """Validate source-file text that is not on disk yet (the admin API checks an edit before writing it)."""
+    doc = load_yaml_text(text, display)
+    if not doc.ok:
+        return SourceConfig(file=display, source=None, problems=doc.problems)
+    source, problems = _validate(SourceFile, doc)
+    if source is not None:
+        for v in check_source(source, catalog, limits):  # type: ignore[arg-type]
+            problems.append(Problem(code=v.code, message=v.message, file=display, line=doc.line_of(v.path),
+                                    path=format_path(v.path), expected=v.expected, got=v.got))
+    return SourceConfig(file=display, source=source, problems=problems)  # type: ignore[arg-type]
+
+
+def _display(root: Path, path: Path) -> str:
+    """Name a file the way the user named the workspace: `<root>/sources/x.yaml`."""
+    return os.path.join(str(root), path.relative_to(root).as_posix())
+
+
+def _read(path: Path, display: str) -> YamlDoc:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return YamlDoc(file=display, problems=[Problem(code="C-missing-file", file=display,
+                                                       message="the file does not exist")])
+    except (OSError, UnicodeDecodeError) as exc:
+        return YamlDoc(file=display, problems=[Problem(code="C-unreadable", file=display,
+                                                       message=f"the file cannot be read: {exc}")])
+    doc = load_yaml_text(text, display)
+    if doc.ok and not isinstance(doc.data, dict):
+        doc.problems.append(Problem(code="C-type", file=display, line=1, message="the file must hold a mapping",
+                                    expected="a mapping of keys", got=type(doc.data).__name__))
+    return doc
+
+
+def _validate(model: type[BaseModel], doc: YamlDoc) -> tuple[BaseModel | None, list[Problem]]:
+    try:
+        return model.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, [_problem_from_error(error, doc) for error in exc.errors()]
+
+
+def _problem_from_error(error: Any, doc: YamlDoc) -> Problem:
+    """Turn one pydantic error into a Problem with a stable code and a readable sentence."""
+    loc = tuple(error["loc"])
+    kind = error["type"]
+    got = _short(error.get("input"))
+    key = loc[-1] if loc else ""
+    base = dict(file=doc.file, line=doc.line_of(loc), path=format_path(loc))
+    if kind == "missing":
+        return Problem(code="C-missing", message=f"the key '{key}' is required", expected="a value", got="nothing",
+                       **base)
+    if kind == "extra_forbidden":
+        return Problem(code="C-unknown-field", message=f"'{key}' is not a known key here; check its spelling",
+                       got=repr(key), **base)
+    if kind == "string_pattern_mismatch" and key in ("id", "write_key"):
+        return Problem(code="C-unsafe-id", expected=SAFE_ID_RULE, got=got,
+                       message=f"'{key}' becomes part of CDN object keys and file names, so it must be URL- and "
+                               "path-safe", **base)
+    if kind == "literal_error":
+        return Problem(code="C-invalid-value", message=f"'{key}' has a value that is not allowed",
+                       expected=error.get("ctx", {}).get("expected"), got=got, **base)
+    if kind == "value_error":
+        message = str(error.get("ctx", {}).get("error") or error["msg"])
+        code = "C-cache-budget" if "propagation_budget" in message else "C-invalid-value"
+        return Problem(code=code, message=message, got=None if code == "C-cache-budget" else got, **base)
+    return Problem(code="C-type", message=f"'{key}' is invalid: {error['msg'].lower()}", got=got, **base)
+
+
+def _short(value: Any) -> str | None:
+    if isinstance(value, dict | list):
+        return type(value).__name__
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _mark_clashes(sources: Iterable[SourceConfig]) -> None:
+    """Flag sources that share an id or a write key: neither can be published safely."""
+    sources = [s for s in sources if s.source is not None]
+    for attr, code in (("id", "C-duplicate-source-id"), ("write_key", "C-duplicate-write-key")):
+        groups: dict[str, list[SourceConfig]] = defaultdict(list)
+        for s in sources:
+            groups[getattr(s.source, attr)].append(s)
+        for value, group in groups.items():
+            if len(group) < 2:
+                continue
+            for s in group:
+                others = ", ".join(o.file for o in group if o is not s)
+                s.problems.append(Problem(code=code, file=s.file, line=s.key_lines.get(attr), path=attr,
+                                          message=f"the {attr} '{value}' is also used by {others}; each source "
+                                                  f"needs its own {attr}"))

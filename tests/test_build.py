@@ -1,0 +1,104 @@
+"""`bundlesmith build`: the CDN layout, byte-identical rebuilds, and failures that lose nothing."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from builder.cli import main
+from publish.local import LocalTarget
+from tests.conftest import SAMPLES
+from tests.support.workspaces import web_source, write_workspace
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _build(workspace: Path, out: Path):
+    return CliRunner().invoke(main, ["build", str(workspace), "--out", str(out)])
+
+
+def test_build_writes_the_cdn_layout(tmp_path):
+    result = _build(SAMPLES / "acme", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    files = _tree(tmp_path / "out")
+    for key in ("wk_storefront_2f9c", "wk_marketing_8e41", "wk_mobile_app_51b0", "wk_backend_c7d3"):
+        assert f"v1/projects/{key}/settings" in files
+    assert sorted(k for k in files if k.startswith("analytics.js/")) == [
+        "analytics.js/v1/wk_marketing_8e41/analytics.min.js", "analytics.js/v1/wk_storefront_2f9c/analytics.min.js"]
+    plugins = [k for k in files if k.startswith("next-integrations/actions/")]
+    assert len(plugins) == 7  # 5 storefront + 3 marketing device destinations, Google Analytics shared
+    assert "_headers" in files and ".bundlesmith/manifest.json" in files
+    headers = files["_headers"].decode()
+    assert ("/v1/projects/wk_storefront_2f9c/settings\n  Content-Type: application/json\n"
+            "  Cache-Control: public, max-age=300, s-maxage=1500\n  Access-Control-Allow-Origin: *") in headers
+    assert (f"/{plugins[0]}\n  Content-Type: text/javascript; charset=utf-8\n"
+            "  Cache-Control: public, max-age=31536000, immutable") in headers
+    assert "4 sources built, 0 failed" in result.output
+
+
+def test_building_twice_gives_byte_identical_files_and_rewrites_nothing(tmp_path):
+    assert _build(SAMPLES / "acme", tmp_path / "a").exit_code == 0
+    second = _build(SAMPLES / "acme", tmp_path / "a")
+    assert "0 files written" in second.output
+    assert _build(SAMPLES / "acme", tmp_path / "b").exit_code == 0
+    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+
+
+def test_a_failing_source_keeps_its_previous_files_and_the_others_build(tmp_path):
+    workspace = tmp_path / "ws"
+    shutil.copytree(SAMPLES / "acme", workspace, ignore=shutil.ignore_patterns("public"))
+    out = tmp_path / "out"
+    assert _build(workspace, out).exit_code == 0
+    before = _tree(out)
+
+    storefront = workspace / "sources" / "storefront.yaml"
+    storefront.write_text(storefront.read_text().replace("measurementId: \"G-ACME12345\"", "measurementId: 12"))
+    marketing = workspace / "sources" / "marketing.yaml"
+    marketing.write_text(marketing.read_text().replace("GTM-ACME01", "GTM-ACME02"))
+
+    result = _build(workspace, out)
+    assert result.exit_code == 1
+    assert "FAILED storefront" in result.output
+    assert "storefront.yaml:24: destinations[3].settings.measurementId: [C-setting-type]" in result.output
+    after = _tree(out)
+    for key in ("v1/projects/wk_storefront_2f9c/settings", "analytics.js/v1/wk_storefront_2f9c/analytics.min.js"):
+        assert after[key] == before[key]
+    assert after["analytics.js/v1/wk_marketing_8e41/analytics.min.js"] != before[
+        "analytics.js/v1/wk_marketing_8e41/analytics.min.js"]
+    assert b"GTM-ACME02" in after["v1/projects/wk_marketing_8e41/settings"]
+
+
+def test_a_disabled_source_stops_being_served(tmp_path):
+    root = write_workspace(tmp_path / "ws", sources={"a": web_source("a"), "b": web_source("b")})
+    out = tmp_path / "out"
+    assert _build(root, out).exit_code == 0
+    assert (out / "v1/projects/wk_b/settings").exists()
+    (root / "sources" / "b.yaml").write_text((root / "sources" / "b.yaml").read_text() + "enabled: false\n")
+    assert _build(root, out).exit_code == 0
+    assert not (out / "v1/projects/wk_b/settings").exists()
+    assert not (out / "analytics.js/v1/wk_b/analytics.min.js").exists()
+    assert (out / "v1/projects/wk_a/settings").exists()
+    assert "b" in json.loads((out / ".bundlesmith/manifest.json").read_text())["sources"]
+
+
+def test_path_like_write_keys_never_write_outside_out(tmp_path):
+    root = write_workspace(tmp_path / "ws", sources={"evil": web_source("evil", write_key="../../escape")})
+    result = _build(root, tmp_path / "out")
+    assert result.exit_code == 1
+    assert "[C-unsafe-id]" in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "ws"]
+    assert not any(p.suffix == ".js" or p.name == "settings" for p in tmp_path.rglob("*"))
+
+
+def test_the_local_target_refuses_keys_that_leave_its_directory(tmp_path):
+    target = LocalTarget(tmp_path / "out")
+    try:
+        target._path("../outside")
+    except ValueError as exc:
+        assert "outside" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("a key leaving the directory was accepted")
