@@ -21,7 +21,7 @@ from builder.assets import Assets
 from builder.bundle import render_bundle
 from builder.catalog import Catalog
 from builder.errors import CatalogError
-from builder.jsonsafe import canonical_json_bytes, script_json
+from builder.jsonsafe import script_json
 from builder.models import SourceFile, WorkspaceFile
 from builder.plugins import PluginFile, render_plugin
 from builder.problems import Problem, format_path
@@ -119,10 +119,10 @@ class Builder:
                 Problem(code=v.code, message=v.message, file=entry.file, path=format_path(v.path),
                         expected=v.expected, got=v.got) for v in violations))
         try:
-            objects = self._objects(config, source) if source.enabled else ()
+            settings_json, objects = self._objects(config, source) if source.enabled else ("", ())
         except CatalogError as exc:
             return SourceFailure(entry.file, source.id, (Problem(code="C-adapter", file=entry.file, message=str(exc)),))
-        leaks = _private_leaks(source, self.catalog, objects, entry.file)
+        leaks = _private_leaks(source, self.catalog, settings_json, objects, entry.file)
         if leaks:
             return SourceFailure(entry.file, source.id, tuple(leaks))
         return SourceBuild(source_id=source.id, write_key=source.write_key, file=entry.file, objects=objects,
@@ -140,18 +140,19 @@ class Builder:
                 self._plugins[destination_name] = plugin
         return plugin
 
-    def _objects(self, config: WorkspaceFile, source: SourceFile) -> tuple[BuiltObject, ...]:
+    def _objects(self, config: WorkspaceFile, source: SourceFile) -> tuple[str, tuple[BuiltObject, ...]]:
+        """Return the source's settings JSON text and every object it serves."""
         device = device_instances(source, self.catalog)
         plugins = {d.name: self.plugin(d.name) for _, d in device} if source.type == "web" else {}
-        settings = render_settings(config, source, self.catalog, plugins)
-        objects = [BuiltObject(settings_key(source.write_key), canonical_json_bytes(settings), JSON_TYPE)]
+        settings_json = script_json(render_settings(config, source, self.catalog, plugins))
+        objects = [BuiltObject(settings_key(source.write_key), (settings_json + "\n").encode(), JSON_TYPE)]
         if source.type == "web":
             code = [self.assets.adapter(d) for _, d in device]
-            objects.append(BuiltObject(bundle_key(source.write_key), render_bundle(settings, code, self.assets),
+            objects.append(BuiltObject(bundle_key(source.write_key), render_bundle(settings_json, code, self.assets),
                                        JS_TYPE))
             objects.extend(BuiltObject(p.key, p.body, JS_TYPE, immutable=True)
                            for p in sorted(plugins.values(), key=lambda p: p.key))
-        return tuple(objects)
+        return settings_json, tuple(objects)
 
 
 def _build_id(objects: tuple[BuiltObject, ...]) -> str:
@@ -162,9 +163,14 @@ def _build_id(objects: tuple[BuiltObject, ...]) -> str:
     return digest.hexdigest()[:16]
 
 
-def _private_leaks(source: SourceFile, catalog: Catalog, objects: tuple[BuiltObject, ...],
+def _private_leaks(source: SourceFile, catalog: Catalog, settings_json: str, objects: tuple[BuiltObject, ...],
                    file: str) -> list[Problem]:
-    """Refuse a build in which any private setting value of the source appears in a served file."""
+    """Refuse a build in which any private setting value of the source appears in what it serves.
+
+    Config values reach served files only through the settings JSON (the bundle embeds that same text; remote
+    plugin files hold no configuration), so scanning it covers every object; the object named in the message is
+    the first that embeds it.
+    """
     problems = []
     for index, instance in enumerate(source.destinations):
         destination = catalog.get(instance.destination)
@@ -174,13 +180,11 @@ def _private_leaks(source: SourceFile, catalog: Catalog, objects: tuple[BuiltObj
             value = instance.settings.get(key)
             if not isinstance(value, str) or len(value) < MIN_SECRET_LENGTH:
                 continue
-            needles = {value.encode(), script_json(value)[1:-1].encode()}
-            for obj in objects:
-                if any(n in obj.body for n in needles):
-                    problems.append(Problem(
-                        code="R10-private-leak", file=file, path=format_path(("destinations", index, "settings", key)),
-                        message=f"the private setting '{key}' of {instance.name} would appear in {obj.key}; private "
-                                "settings never leave the server, so nothing was built (is the same value also set "
-                                "as a public setting?)"))
-                    break
+            if value in settings_json or script_json(value)[1:-1] in settings_json:
+                where = objects[0].key if objects else "the settings"
+                problems.append(Problem(
+                    code="R10-private-leak", file=file, path=format_path(("destinations", index, "settings", key)),
+                    message=f"the private setting '{key}' of {instance.name} would appear in {where}; private "
+                            "settings never leave the server, so nothing was built (is the same value also set "
+                            "as a public setting?)"))
     return problems

@@ -7,19 +7,16 @@ no configured value can break out of its string. The runtime and adapters are mi
 """
 from __future__ import annotations
 
-from typing import Any
-
 from builder import __version__
 from builder.assets import Assets
-from builder.jsonsafe import script_json
 
 
-def render_bundle(settings: dict[str, Any], adapter_code: list[str], assets: Assets) -> bytes:
-    """Return the bytes of analytics.min.js for one web source."""
+def render_bundle(settings_json: str, adapter_code: list[str], assets: Assets) -> bytes:
+    """Return the bytes of analytics.min.js for one web source; `settings_json` comes from `script_json`."""
     code = assets.render(
         "bundle.js.j2",
         version=__version__,
-        settings_json=script_json(settings),
+        settings_json=settings_json,
         adapters=adapter_code,
         runtime=assets.runtime(),
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from urllib.parse import urlparse
@@ -26,7 +27,11 @@ from builder.errors import BundlesmithError, UsageError
 from builder.models import json_schema
 from builder.problems import format_problems
 from builder.snippet import render_snippet
-from builder.workspace import Workspace, load_workspace
+from builder.parallel import build_parallel, load_workspace_parallel
+from builder.workspace import Workspace, load_workspace, source_paths
+
+
+PARALLEL_THRESHOLD = 200  # below this many source files, forking workers costs more than it saves
 
 
 class _Group(click.Group):
@@ -79,15 +84,21 @@ def validate(workspace: Path, as_json: bool) -> None:
 @workspace_arg
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="Output directory (default: the workspace's `local` target).")
-def build(workspace: Path, out: Path | None) -> None:
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the cores",
+              help="Worker processes for large workspaces.")
+def build(workspace: Path, out: Path | None, jobs: int) -> None:
     """Build every source of WORKSPACE into a directory laid out like the CDN."""
     from publish.local import LocalTarget
 
-    catalog, loaded = _load(workspace)
+    catalog = load_catalog()
+    parallel = jobs > 1 and len(source_paths(workspace)) >= PARALLEL_THRESHOLD
+    loaded = load_workspace_parallel(workspace, catalog, jobs) if parallel else load_workspace(workspace, catalog)
     if loaded.config is None:
         raise BundlesmithError(format_problems(loaded.problems))
     out = out or _local_target_dir(workspace, loaded)
-    report = LocalTarget(out).apply(Builder(catalog, Assets.load()).build_all(loaded), loaded.config.cache,
+    builder = Builder(catalog, Assets.load())
+    outcomes = build_parallel(builder, loaded, jobs) if parallel else builder.build_all(loaded)
+    report = LocalTarget(out).apply(outcomes, loaded.config.cache,
                                     keep_only={s.source.id for s in loaded.sources if s.source is not None})
     for failure in report.failed:
         click.echo(f"FAILED {failure.source_id or failure.file}", err=True)

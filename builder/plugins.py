@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from builder.assets import Assets
 from builder.catalog import Destination
 from builder.jsonsafe import script_json
+from builder.minify import minify_js
 
 PLUGIN_PREFIX = "next-integrations/actions"
 
@@ -46,7 +47,7 @@ def render_plugin(destination: Destination, assets: Assets) -> PluginFile:
         version_json=script_json(version),
         adapter=adapter,
     )
-    body = code.encode("utf-8")
+    body = minify_js(code).encode("utf-8")
     digest = hashlib.sha256(body).hexdigest()[:20]
     return PluginFile(destination=destination.name, library_name=lib,
                       key=f"{PLUGIN_PREFIX}/{destination.slug}/{digest}.js", body=body, version=version)

@@ -74,7 +74,7 @@ def load_workspace(root: Path, catalog: Catalog) -> Workspace:
     config, problems = load_workspace_file(root)
     limits = config.limits if config else LimitsConfig()
     sources = [load_source_file(root, path, catalog, limits) for path in source_paths(root)]
-    _mark_clashes(sources)
+    mark_clashes(sources)
     return Workspace(root=root, config=config, problems=problems, sources=sources)
 
 
@@ -189,7 +189,7 @@ def _short(value: Any) -> str | None:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _mark_clashes(sources: Iterable[SourceConfig]) -> None:
+def mark_clashes(sources: Iterable[SourceConfig]) -> None:
     """Flag sources that share an id or a write key: neither can be published safely."""
     sources = [s for s in sources if s.source is not None]
     for attr, code in (("id", "C-duplicate-source-id"), ("write_key", "C-duplicate-write-key")):

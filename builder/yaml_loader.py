@@ -55,8 +55,7 @@ def load_yaml_text(text: str, file: str) -> YamlDoc:
     try:
         doc.node = loader.get_single_node()
         if doc.node is not None:
-            doc.problems.extend(_duplicate_keys(doc.node, (), file))
-            doc.data = _construct(doc.node, loader)
+            doc.data = _construct(doc.node, loader, (), doc)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         doc.problems.append(Problem(
@@ -77,22 +76,29 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
-def _construct(node: yaml.Node, loader: Any) -> Any:
-    """Build plain data from the node tree; a fast path for strings, mappings and lists, PyYAML for the rest."""
+def _construct(node: yaml.Node, loader: Any, path: tuple[str | int, ...], doc: YamlDoc) -> Any:
+    """Build plain data from the node tree (fast path for strings, mappings and lists; PyYAML for the rest),
+    reporting keys that appear twice in one mapping: YAML would silently keep the last one."""
     if isinstance(node, yaml.ScalarNode):
         return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
     if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
-        result = {}
+        result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 return loader.construct_object(node, deep=True)
-            key = _construct(key_node, loader)
+            key = _construct(key_node, loader, path, doc)
             if isinstance(key, list | dict):
                 raise yaml.constructor.ConstructorError(None, None, "found an unhashable key", key_node.start_mark)
-            result[key] = _construct(value_node, loader)
+            if key in result:
+                doc.problems.append(Problem(
+                    code="C-duplicate-key", file=doc.file, line=key_node.start_mark.line + 1,
+                    path=format_path((*path, str(key))),
+                    message=f"the key '{key}' appears twice in the same mapping; keep only one",
+                ))
+            result[key] = _construct(value_node, loader, (*path, str(key)), doc)
         return result
     if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-        return [_construct(item, loader) for item in node.value]
+        return [_construct(item, loader, (*path, i), doc) for i, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
 
 
@@ -105,25 +111,3 @@ def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Nod
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
         return None, node.value[part]
     return None
-
-
-def _duplicate_keys(node: yaml.Node, path: tuple[str | int, ...], file: str) -> list[Problem]:
-    """Find keys that appear twice in one mapping (YAML silently keeps the last one)."""
-    found: list[Problem] = []
-    if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if key is not None and key in seen:
-                found.append(Problem(
-                    code="C-duplicate-key", file=file, line=key_node.start_mark.line + 1,
-                    path=format_path((*path, key)),
-                    message=f"the key '{key}' appears twice in the same mapping; keep only one",
-                ))
-            if key is not None:
-                seen.add(key)
-            found.extend(_duplicate_keys(value_node, (*path, key if key is not None else "?"), file))
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            found.extend(_duplicate_keys(item, (*path, index), file))
-    return found

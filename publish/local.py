@@ -59,7 +59,8 @@ class LocalTarget:
 
     def __init__(self, root: Path):
         self.root = root
-        self._made_dirs: set[Path] = set()
+        self._made_dirs: set[str] = set()
+        self._done: dict[str, str] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._pending: list[Future[None]] = []
 
@@ -68,6 +69,7 @@ class LocalTarget:
         """Write every built source, keep failed ones as they were; with `keep_only`, drop other sources."""
         manifest = self.read_manifest()
         report = LocalReport()
+        self._done = {}
         # File system calls release the GIL: a few writer threads overlap them with building the next source.
         with ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix="bundlesmith-write") as pool:
             self._pool, self._pending = pool, []
@@ -103,17 +105,19 @@ class LocalTarget:
     def _write_source(self, build: SourceBuild, cache: CacheConfig, manifest: dict[str, Any],
                       report: LocalReport) -> None:
         previous = manifest["sources"].get(build.source_id, {}).get("objects", [])
+        objects = manifest["objects"]
         for obj in build.objects:
+            if self._done.get(obj.key) == obj.sha256:  # a shared plugin file already handled in this run
+                continue
+            self._done[obj.key] = obj.sha256
             path = self._path(obj.key)
-            known = manifest["objects"].get(obj.key, {})
-            if known.get("sha256") == obj.sha256 and path.is_file():
+            if objects.get(obj.key, {}).get("sha256") == obj.sha256 and os.path.isfile(path):
                 report.unchanged.append(obj.key)
             else:
                 self._write(path, obj.body)
                 report.written.append(obj.key)
-            manifest["objects"][obj.key] = {"sha256": obj.sha256, "size": len(obj.body),
-                                            "content_type": obj.content_type,
-                                            "cache_control": cache_control(obj, cache)}
+            objects[obj.key] = {"sha256": obj.sha256, "size": len(obj.body), "content_type": obj.content_type,
+                                "cache_control": cache_control(obj, cache)}
         current = {o.key for o in build.objects}
         for key in previous:
             if key not in current and not _is_shared(key, manifest, build.source_id):
@@ -131,37 +135,39 @@ class LocalTarget:
     def _remove_key(self, key: str, manifest: dict[str, Any], report: LocalReport) -> None:
         manifest["objects"].pop(key, None)
         try:
-            self._path(key).unlink()
+            os.unlink(self._path(key))
             report.removed.append(key)
         except FileNotFoundError:
             pass
 
-    def _path(self, key: str) -> Path:
+    def _path(self, key: str) -> str:
         """Map an object key to its file; keys that could leave the directory are refused."""
         parts = key.split("/")
         if not key or key.startswith("/") or "\\" in key or any(p in ("", ".", "..") for p in parts):
             raise ValueError(f"refusing to write {key!r} outside {self.root}")
-        return self.root.joinpath(*parts)
+        return os.path.join(self.root, key)
 
-    def _write(self, path: Path, body: bytes) -> None:
+    def _write(self, path: str, body: bytes) -> None:
         self._pending.append(self._pool.submit(self._write_now, path, body))
         self._drain(MAX_PENDING_WRITES)
 
-    def _write_now(self, path: Path, body: bytes) -> None:
-        if path.parent not in self._made_dirs:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._made_dirs.add(path.parent)
+    def _write_now(self, path: str, body: bytes) -> None:
+        parent = os.path.dirname(path)
+        if parent not in self._made_dirs:
+            os.makedirs(parent, exist_ok=True)
+            self._made_dirs.add(parent)
         _atomic_write(path, body)
 
     def _write_state(self, manifest: dict[str, Any]) -> None:
         (self.root / STATE_DIR).mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.root / MANIFEST, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+        _atomic_write(str(self.root / MANIFEST),
+                      (json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n").encode())
         lines = []
         for key, meta in sorted(manifest["objects"].items()):
             lines += [f"/{key}", f"  Content-Type: {meta['content_type']}", f"  Cache-Control: {meta['cache_control']}"]
             if key.startswith("v1/projects/"):
                 lines.append("  Access-Control-Allow-Origin: *")
-        _atomic_write(self.root / HEADERS_FILE, ("\n".join(lines) + "\n").encode())
+        _atomic_write(str(self.root / HEADERS_FILE), ("\n".join(lines) + "\n").encode())
 
 
 def _is_shared(key: str, manifest: dict[str, Any], owner: str) -> bool:
@@ -172,9 +178,10 @@ def _is_shared(key: str, manifest: dict[str, Any], owner: str) -> bool:
 _temp_names = itertools.count()
 
 
-def _atomic_write(path: Path, body: bytes) -> None:
+def _atomic_write(path: str, body: bytes) -> None:
     """Write `body` to `path` through a temporary file and a rename, so readers never see half a file."""
-    tmp = path.parent / f".tmp-{os.getpid()}-{threading.get_ident()}-{next(_temp_names)}-{path.name}"
+    head, name = os.path.split(path)
+    tmp = os.path.join(head, f".tmp-{os.getpid()}-{threading.get_ident()}-{next(_temp_names)}-{name}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     try:
         with os.fdopen(fd, "wb") as handle:

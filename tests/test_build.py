@@ -102,3 +102,22 @@ def test_the_local_target_refuses_keys_that_leave_its_directory(tmp_path):
         assert "outside" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("a key leaving the directory was accepted")
+
+
+def test_parallel_build_gives_the_same_bytes_as_a_sequential_one(tmp_path, catalog):
+    from builder.assets import Assets
+    from builder.build import Builder
+    from builder.parallel import build_parallel, load_workspace_parallel
+    from builder.workspace import load_workspace
+
+    sources = {f"s{i:03d}": web_source(f"s{i:03d}", destinations=[
+        {"destination": "Mixpanel", "name": "MP", "mode": "device", "settings": {"token": f"t{i}"}}])
+        for i in range(150)}
+    sources["clash"] = web_source("clash", write_key="wk_s007")
+    root = write_workspace(tmp_path / "ws", sources=sources)
+    builder = Builder(catalog, Assets.load())
+    sequential = load_workspace(root, catalog)
+    parallel = load_workspace_parallel(root, catalog, jobs=2)
+    assert [(s.file, s.source, s.problems) for s in parallel.sources] == [
+        (s.file, s.source, s.problems) for s in sequential.sources]
+    assert list(build_parallel(builder, parallel, jobs=2)) == list(builder.build_all(sequential))

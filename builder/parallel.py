@@ -1,0 +1,77 @@
+"""Use every core on large workspaces: load and build sources in forked worker processes, results in order.
+
+    workspace = load_workspace_parallel(root, catalog, jobs=2)       # same result as load_workspace()
+    for outcome in build_parallel(builder, workspace, jobs=2): ...   # same outcomes as builder.build_all()
+
+Workers are forked, so they inherit the catalog, the assets and the loaded workspace instead of receiving them;
+only source file paths go out and SourceConfig/SourceOutcome objects come back. At most a few chunks are in
+flight, so a slow consumer (the writer) bounds the memory held by finished builds.
+"""
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from builder.build import Builder, SourceFailure, SourceOutcome
+from builder.catalog import Catalog
+from builder.models import LimitsConfig
+from builder.workspace import (SourceConfig, Workspace, load_source_file, load_workspace_file, mark_clashes,
+                               source_paths)
+
+CHUNK = 64
+_inherited: dict[str, Any] = {}  # set just before forking; read by the workers
+
+
+def load_workspace_parallel(root: Path, catalog: Catalog, jobs: int) -> Workspace:
+    """Load a workspace like `load_workspace`, parsing and validating source files in `jobs` processes."""
+    config, problems = load_workspace_file(root)
+    limits = config.limits if config else LimitsConfig()
+    paths = source_paths(root)
+    _inherited.update(root=root, catalog=catalog, limits=limits)
+    chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    sources = [s for chunk in _ordered(_load_chunk, chunks, jobs) for s in chunk]
+    mark_clashes(sources)
+    return Workspace(root=root, config=config, problems=problems, sources=sources)
+
+
+def build_parallel(builder: Builder, workspace: Workspace, jobs: int,
+                   only: Iterable[str] | None = None) -> Iterator[SourceOutcome]:
+    """Yield the same outcomes as `builder.build_all`, built in `jobs` processes."""
+    wanted = set(only) if only is not None else None
+    entries = [e for e in workspace.sources
+               if wanted is None or (e.source is not None and e.source.id in wanted)]
+    if workspace.config is None:
+        for entry in entries:
+            yield SourceFailure(entry.file, entry.source.id if entry.source else None, tuple(workspace.problems))
+        return
+    _inherited.update(builder=builder, config=workspace.config, entries=entries)
+    ranges = [(i, min(i + CHUNK, len(entries))) for i in range(0, len(entries), CHUNK)]
+    for chunk in _ordered(_build_chunk, ranges, jobs):
+        yield from chunk
+
+
+def _ordered(work: Any, tasks: Sequence[Any], jobs: int) -> Iterator[Any]:
+    """Run `work` over `tasks` in a fork pool, yielding results in task order with a bounded window."""
+    if not tasks:
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(processes=jobs) as pool:
+        window: deque[Any] = deque()
+        for task in tasks:
+            window.append(pool.apply_async(work, (task,)))
+            if len(window) >= 2 * jobs:
+                yield window.popleft().get()
+        while window:
+            yield window.popleft().get()
+
+
+def _load_chunk(paths: list[Path]) -> list[SourceConfig]:
+    return [load_source_file(_inherited["root"], p, _inherited["catalog"], _inherited["limits"]) for p in paths]
+
+
+def _build_chunk(bounds: tuple[int, int]) -> list[SourceOutcome]:
+    builder, config, entries = _inherited["builder"], _inherited["config"], _inherited["entries"]
+    return [builder.build_source(config, entries[i]) for i in range(*bounds)]
