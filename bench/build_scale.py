@@ -68,8 +68,11 @@ def main() -> None:
         workspace = load_workspace_parallel(work / "ws", catalog, args.jobs)
         loaded = time.perf_counter()
         assert workspace.ok, workspace.all_problems()[:3]
-        builder = Builder(catalog, Assets.load())
-        report = LocalTarget(out).apply(build_parallel(builder, workspace, args.jobs), workspace.config.cache)
+        builder, target, cache = Builder(catalog, Assets.load()), LocalTarget(out), workspace.config.cache
+        manifest = target.read_manifest()
+        written = build_parallel(builder, workspace, args.jobs,
+                                 after=lambda outcome: target.write_source(outcome, cache, manifest))
+        report = target.record(written, manifest)
         done = time.perf_counter()
         assert report.ok and len(report.built) == args.sources
         size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())

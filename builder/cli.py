@@ -14,14 +14,16 @@ import json
 import logging
 import os
 import sys
+from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import click
 
 from builder import __version__
 from builder.assets import Assets
-from builder.build import Builder
+from builder.build import Builder, SourceBuild
 from builder.catalog import Catalog, load_catalog
 from builder.errors import BundlesmithError, UsageError
 from builder.models import json_schema
@@ -96,10 +98,14 @@ def build(workspace: Path, out: Path | None, jobs: int) -> None:
     if loaded.config is None:
         raise BundlesmithError(format_problems(loaded.problems))
     out = out or _local_target_dir(workspace, loaded)
-    builder = Builder(catalog, Assets.load())
-    outcomes = build_parallel(builder, loaded, jobs) if parallel else builder.build_all(loaded)
-    report = LocalTarget(out).apply(outcomes, loaded.config.cache,
-                                    keep_only={s.source.id for s in loaded.sources if s.source is not None})
+    builder, target, cache = Builder(catalog, Assets.load()), LocalTarget(out), loaded.config.cache
+    keep = {s.source.id for s in loaded.sources if s.source is not None}
+    if parallel:  # each worker writes the sources it builds; the manifest is merged here
+        manifest = target.read_manifest()
+        written = build_parallel(builder, loaded, jobs, after=partial(_write_built, target, cache, manifest))
+        report = target.record(written, manifest, keep_only=keep)
+    else:
+        report = target.apply(builder.build_all(loaded), cache, keep_only=keep)
     for failure in report.failed:
         click.echo(f"FAILED {failure.source_id or failure.file}", err=True)
     if report.failed:
@@ -107,6 +113,10 @@ def build(workspace: Path, out: Path | None, jobs: int) -> None:
     click.echo(f"{out}: {len(report.built)} sources built, {len(report.failed)} failed; "
                f"{len(report.written)} files written, {len(report.unchanged)} unchanged, {len(report.removed)} removed")
     sys.exit(1 if report.failed else 0)
+
+
+def _write_built(target: Any, cache: Any, manifest: dict[str, Any], outcome: Any) -> Any:
+    return target.write_source(outcome, cache, manifest) if isinstance(outcome, SourceBuild) else outcome
 
 
 def _local_target_dir(workspace: Path, loaded: Workspace) -> Path:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from builder.build import Builder, SourceFailure, SourceOutcome
 from builder.catalog import Catalog
 from builder.models import LimitsConfig
 from builder.workspace import (SourceConfig, Workspace, load_source_file, load_workspace_file, mark_clashes,
-                               source_paths)
+                               paused_gc, source_paths)
 
 CHUNK = 64
 _inherited: dict[str, Any] = {}  # set just before forking; read by the workers
@@ -32,14 +32,19 @@ def load_workspace_parallel(root: Path, catalog: Catalog, jobs: int) -> Workspac
     paths = source_paths(root)
     _inherited.update(root=root, catalog=catalog, limits=limits)
     chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
-    sources = [s for chunk in _ordered(_load_chunk, chunks, jobs) for s in chunk]
+    with paused_gc():
+        sources = [s for chunk in _ordered(_load_chunk, chunks, jobs) for s in chunk]
     mark_clashes(sources)
     return Workspace(root=root, config=config, problems=problems, sources=sources)
 
 
-def build_parallel(builder: Builder, workspace: Workspace, jobs: int,
-                   only: Iterable[str] | None = None) -> Iterator[SourceOutcome]:
-    """Yield the same outcomes as `builder.build_all`, built in `jobs` processes."""
+def build_parallel(builder: Builder, workspace: Workspace, jobs: int, only: Iterable[str] | None = None,
+                   after: Callable[[SourceOutcome], Any] | None = None) -> Iterator[Any]:
+    """Yield the same outcomes as `builder.build_all`, built in `jobs` processes.
+
+    With `after`, each worker passes every outcome through it and the caller receives what it returns instead:
+    a publisher writes each source where it was built, and only a small summary crosses processes.
+    """
     wanted = set(only) if only is not None else None
     entries = [e for e in workspace.sources
                if wanted is None or (e.source is not None and e.source.id in wanted)]
@@ -47,7 +52,7 @@ def build_parallel(builder: Builder, workspace: Workspace, jobs: int,
         for entry in entries:
             yield SourceFailure(entry.file, entry.source.id if entry.source else None, tuple(workspace.problems))
         return
-    _inherited.update(builder=builder, config=workspace.config, entries=entries)
+    _inherited.update(builder=builder, config=workspace.config, entries=entries, after=after or _same)
     ranges = [(i, min(i + CHUNK, len(entries))) for i in range(0, len(entries), CHUNK)]
     for chunk in _ordered(_build_chunk, ranges, jobs):
         yield from chunk
@@ -72,6 +77,10 @@ def _load_chunk(paths: list[Path]) -> list[SourceConfig]:
     return [load_source_file(_inherited["root"], p, _inherited["catalog"], _inherited["limits"]) for p in paths]
 
 
-def _build_chunk(bounds: tuple[int, int]) -> list[SourceOutcome]:
-    builder, config, entries = _inherited["builder"], _inherited["config"], _inherited["entries"]
-    return [builder.build_source(config, entries[i]) for i in range(*bounds)]
+def _build_chunk(bounds: tuple[int, int]) -> list[Any]:
+    builder, config, entries, after = (_inherited[k] for k in ("builder", "config", "entries", "after"))
+    return [after(builder.build_source(config, entries[i])) for i in range(*bounds)]
+
+
+def _same(outcome: SourceOutcome) -> SourceOutcome:
+    return outcome

@@ -10,9 +10,11 @@ one id or write key) mark every source involved.
 """
 from __future__ import annotations
 
+import gc
 import os
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,9 +75,27 @@ def load_workspace(root: Path, catalog: Catalog) -> Workspace:
     """Read and validate every file of the workspace at `root`, collecting all problems."""
     config, problems = load_workspace_file(root)
     limits = config.limits if config else LimitsConfig()
-    sources = [load_source_file(root, path, catalog, limits) for path in source_paths(root)]
+    with paused_gc():
+        sources = [load_source_file(root, path, catalog, limits) for path in source_paths(root)]
     mark_clashes(sources)
     return Workspace(root=root, config=config, problems=problems, sources=sources)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while loading many small acyclic objects.
+
+    Each full collection walks every live object; loading 10,000 sources triggers many of them for nothing
+    (configs hold no reference cycles), which costs a quarter of the load time. Reference counting still frees
+    everything as usual.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def source_paths(root: Path) -> list[Path]:

@@ -1,6 +1,12 @@
 """The local-directory target: write a build into a directory laid out like the CDN.
 
-    report = LocalTarget(Path("public")).apply(outcomes, cache_config)
+    target = LocalTarget(Path("public"))
+    report = target.apply(outcomes, cache_config)          # write every source, then record the state
+
+    # or, from worker processes (see builder.parallel): each worker writes its sources, the parent records
+    manifest = target.read_manifest()
+    written = [target.write_source(build, cache_config, manifest) for build in builds]   # in the workers
+    report = target.record(written_or_failures, manifest)                                 # in the parent
 
 Each file is written atomically (temporary file, then rename), and only when its bytes changed. A failed source
 keeps the files it had. `.bundlesmith/manifest.json` records what each source serves (keys, hashes, headers);
@@ -14,8 +20,8 @@ import json
 import logging
 import os
 import threading
+from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,8 +36,18 @@ log = logging.getLogger(__name__)
 STATE_DIR = ".bundlesmith"
 MANIFEST = f"{STATE_DIR}/manifest.json"
 HEADERS_FILE = "_headers"
-WRITER_THREADS = 8
-MAX_PENDING_WRITES = 256  # bounds the memory held by queued writes
+
+
+@dataclass(frozen=True)
+class WrittenSource:
+    """What writing one source did: its manifest entries and which files were written or left as they were."""
+
+    source_id: str
+    write_key: str
+    build_id: str
+    objects: dict[str, dict[str, Any]]
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
 
 
 @dataclass
@@ -60,37 +76,14 @@ class LocalTarget:
     def __init__(self, root: Path):
         self.root = root
         self._made_dirs: set[str] = set()
-        self._done: dict[str, str] = {}
-        self._pool: ThreadPoolExecutor | None = None
-        self._pending: list[Future[None]] = []
+        self._checked: dict[str, str] = {}  # shared plugin files already handled by this process
 
     def apply(self, outcomes: Iterable[SourceOutcome], cache: CacheConfig,
               keep_only: set[str] | None = None) -> LocalReport:
         """Write every built source, keep failed ones as they were; with `keep_only`, drop other sources."""
         manifest = self.read_manifest()
-        report = LocalReport()
-        self._done = {}
-        # File system calls release the GIL: a few writer threads overlap them with building the next source.
-        with ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix="bundlesmith-write") as pool:
-            self._pool, self._pending = pool, []
-            try:
-                for outcome in outcomes:
-                    if isinstance(outcome, SourceFailure):
-                        report.failed.append(outcome)
-                        continue
-                    self._write_source(outcome, cache, manifest, report)
-            finally:
-                self._drain(0)
-        if keep_only is not None:
-            for source_id in sorted(set(manifest["sources"]) - keep_only):
-                self._remove_source(source_id, manifest, report)
-        self._write_state(manifest)
-        return report
-
-    def _drain(self, keep: int) -> None:
-        """Wait until at most `keep` writes are in flight, re-raising the first failure."""
-        while len(self._pending) > keep:
-            self._pending.pop(0).result()
+        items = (self.write_source(o, cache, manifest) if isinstance(o, SourceBuild) else o for o in outcomes)
+        return self.record(items, manifest, keep_only)
 
     def read_manifest(self) -> dict[str, Any]:
         """Return the manifest of what the directory serves (empty when there is none)."""
@@ -102,35 +95,55 @@ class LocalTarget:
             pass
         return {"version": 1, "sources": {}, "objects": {}}
 
-    def _write_source(self, build: SourceBuild, cache: CacheConfig, manifest: dict[str, Any],
-                      report: LocalReport) -> None:
-        previous = manifest["sources"].get(build.source_id, {}).get("objects", [])
-        objects = manifest["objects"]
+    def write_source(self, build: SourceBuild, cache: CacheConfig, manifest: dict[str, Any]) -> WrittenSource:
+        """Write the objects of one source whose bytes differ from what `manifest` says is there."""
+        known = manifest["objects"]
+        entries, written, unchanged = {}, [], []
         for obj in build.objects:
-            if self._done.get(obj.key) == obj.sha256:  # a shared plugin file already handled in this run
+            entries[obj.key] = {"sha256": obj.sha256, "size": len(obj.body), "content_type": obj.content_type,
+                                "cache_control": cache_control(obj, cache)}
+            if self._checked.get(obj.key) == obj.sha256:
                 continue
-            self._done[obj.key] = obj.sha256
             path = self._path(obj.key)
-            if objects.get(obj.key, {}).get("sha256") == obj.sha256 and os.path.isfile(path):
-                report.unchanged.append(obj.key)
+            if known.get(obj.key, {}).get("sha256") == obj.sha256 and os.path.isfile(path):
+                unchanged.append(obj.key)
             else:
                 self._write(path, obj.body)
-                report.written.append(obj.key)
-            objects[obj.key] = {"sha256": obj.sha256, "size": len(obj.body), "content_type": obj.content_type,
-                                "cache_control": cache_control(obj, cache)}
-        current = {o.key for o in build.objects}
-        for key in previous:
-            if key not in current and not _is_shared(key, manifest, build.source_id):
-                self._remove_key(key, manifest, report)
-        manifest["sources"][build.source_id] = {"write_key": build.write_key, "build_id": build.build_id,
-                                                "objects": sorted(current)}
-        report.built.append(build.source_id)
+                written.append(obj.key)
+            if obj.immutable:
+                self._checked[obj.key] = obj.sha256
+        return WrittenSource(build.source_id, build.write_key, build.build_id, entries, tuple(written),
+                             tuple(unchanged))
 
-    def _remove_source(self, source_id: str, manifest: dict[str, Any], report: LocalReport) -> None:
-        keys = manifest["sources"].pop(source_id, {}).get("objects", [])
-        for key in keys:
-            if not _is_shared(key, manifest, source_id):
-                self._remove_key(key, manifest, report)
+    def record(self, items: Iterable[WrittenSource | SourceFailure], manifest: dict[str, Any],
+               keep_only: set[str] | None = None) -> LocalReport:
+        """Merge written sources into the manifest, delete what they no longer serve, and save the state."""
+        report = LocalReport()
+        refs = Counter(key for s in manifest["sources"].values() for key in s.get("objects", []))
+        stale: set[str] = set()
+        for item in items:
+            if isinstance(item, SourceFailure):
+                report.failed.append(item)
+                continue
+            previous = manifest["sources"].get(item.source_id, {}).get("objects", [])
+            refs.subtract(previous)
+            refs.update(list(item.objects))
+            stale.update(previous)
+            manifest["objects"].update(item.objects)
+            manifest["sources"][item.source_id] = {"write_key": item.write_key, "build_id": item.build_id,
+                                                   "objects": sorted(item.objects)}
+            report.built.append(item.source_id)
+            report.written.extend(item.written)
+            report.unchanged.extend(item.unchanged)
+        if keep_only is not None:
+            for source_id in sorted(set(manifest["sources"]) - keep_only):
+                previous = manifest["sources"].pop(source_id).get("objects", [])
+                refs.subtract(previous)
+                stale.update(previous)
+        for key in sorted(k for k in stale if refs[k] <= 0):
+            self._remove_key(key, manifest, report)
+        self._write_state(manifest)
+        return report
 
     def _remove_key(self, key: str, manifest: dict[str, Any], report: LocalReport) -> None:
         manifest["objects"].pop(key, None)
@@ -148,10 +161,6 @@ class LocalTarget:
         return os.path.join(self.root, key)
 
     def _write(self, path: str, body: bytes) -> None:
-        self._pending.append(self._pool.submit(self._write_now, path, body))
-        self._drain(MAX_PENDING_WRITES)
-
-    def _write_now(self, path: str, body: bytes) -> None:
         parent = os.path.dirname(path)
         if parent not in self._made_dirs:
             os.makedirs(parent, exist_ok=True)
@@ -168,11 +177,6 @@ class LocalTarget:
             if key.startswith("v1/projects/"):
                 lines.append("  Access-Control-Allow-Origin: *")
         _atomic_write(str(self.root / HEADERS_FILE), ("\n".join(lines) + "\n").encode())
-
-
-def _is_shared(key: str, manifest: dict[str, Any], owner: str) -> bool:
-    """True when another source still serves `key` (remote plugin files are shared)."""
-    return any(key in s.get("objects", []) for sid, s in manifest["sources"].items() if sid != owner)
 
 
 _temp_names = itertools.count()
