@@ -11,7 +11,8 @@
  * A vendor SDK that fails, hangs or throws is marked failed; nothing it does reaches the page or the others.
  */
 function start(window, document, settings, adapters) {
-  var VERSION = "bundlesmith-0.1.0", WAIT_MS = 10000, OUTBOX_MAX = 200, BACKOFF_MAX = 60000;
+  var VERSION = "bundlesmith-0.1.0", WAIT_MS = 10000, OUTBOX_MAX = 200, BACKOFF_MAX = 60000, SEND_TIMEOUT_MS = 10000,
+    HEARTBEAT_MS = 5000, STALE_MS = 15000;
   var ints = settings.integrations || {}, io = ints["Segment.io"] || {}, own = settings.bundlesmith || {};
   var writeKey = io.apiKey, base = (io.protocol || "https") + "://" + io.apiHost + "/";
   var script = document.currentScript;
@@ -46,9 +47,23 @@ function start(window, document, settings, adapters) {
     for (i = 0; i < parts.length; i++) { p = parts[i].indexOf("="); if (parts[i].slice(0, p) === k) return decodeURIComponent(parts[i].slice(p + 1)); }
     return null;
   }
+  var domain = null;
+  function topDomain() {
+    /* Like Analytics.js: the widest domain that accepts a cookie (acme.com for shop.acme.com), so identities are
+       shared across the site's subdomains. */
+    var host = location.hostname, parts = host.split("."), i, d;
+    if (/^[0-9.]+$/.test(host) || host.indexOf(":") > -1 || parts.length < 2) return "";
+    for (i = parts.length - 2; i >= 0; i--) {
+      d = parts.slice(i).join(".");
+      document.cookie = "ajs_domain_probe=1; domain=" + d + "; path=/";
+      if (document.cookie.indexOf("ajs_domain_probe=1") > -1) { document.cookie = "ajs_domain_probe=; domain=" + d + "; path=/; max-age=0"; return d; }
+    }
+    return "";
+  }
   function cookieSet(k, v) {
-    var secure = location.protocol === "https:" ? "; secure" : "";
-    document.cookie = k + "=" + (v === null ? "; max-age=0" : encodeURIComponent(v) + "; max-age=31536000") + "; path=/; samesite=lax" + secure;
+    if (domain === null) domain = topDomain();
+    var attrs = "; path=/; samesite=lax" + (domain ? "; domain=" + domain : "") + (location.protocol === "https:" ? "; secure" : "");
+    document.cookie = k + "=" + (v === null ? "; max-age=0" : encodeURIComponent(v) + "; max-age=31536000") + attrs;
   }
   function parse(raw) { if (raw === null || raw === undefined) return null; try { return JSON.parse(raw); } catch (e) { return raw; } }
   function readId(k) { var v = parse(cookieGet(k)); if (v === null) v = parse(lsGet(k)); return v === null ? null : String(v); }
@@ -131,8 +146,9 @@ function start(window, document, settings, adapters) {
   };
   Dest.prototype.load = function () {
     var d = this, def = d.def, started = new Date().getTime(), tag;
-    var categories = (d.settings.consentSettings || {}).categories;
-    if (!allows(loadIntegrations, d.name) || !consented(categories)) { d.state = "skipped"; return; }
+    if (!allows(loadIntegrations, d.name)) { d.state = "skipped"; d.error = "excluded by the integrations option"; return; }
+    if (!consented(d.categories())) { d.state = "skipped"; d.error = "no consent"; return; }
+    d.state = "pending"; d.error = null;
     try {
       if (isFn(def.init)) def.init(d.settings, window);
       tag = document.createElement("script"); tag.async = true; tag.src = def.sdk(d.settings);
@@ -147,23 +163,43 @@ function start(window, document, settings, adapters) {
       else setTimeout(poll, 50);
     })();
   };
+  Dest.prototype.categories = function () { return (this.settings.consentSettings || {}).categories; };
   Dest.prototype.wants = function (e) {
-    return this.state !== "skipped" && this.state !== "failed" && allows(e.integrations || {}, this.name) && isFn(this.def[e.type]);
+    return this.state !== "skipped" && this.state !== "failed" && allows(e.integrations || {}, this.name) &&
+      consented(this.categories()) && isFn(this.def[e.type]);
   };
   Dest.prototype.deliver = function (e) { if (this.state === "ready") this.call(e); else if (this.state === "pending") this.queue.push(e); };
   Dest.prototype.call = function (e) { try { this.def[e.type](e, this.settings, window); } catch (err) { log(this.name, e.type, "threw", err); } };
   Dest.prototype.flush = function () { var q = this.queue; this.queue = []; for (var i = 0; i < q.length; i++) this.call(q[i]); };
   function pending() { for (var i = 0; i < dests.length; i++) if (dests[i].state === "pending") return true; return false; }
 
-  /* --- the outbox: persistent, bounded, retried with exponential backoff -------------------------------------- */
-  var outboxKey = "bundlesmith_outbox:" + writeKey, outbox = parse(lsGet(outboxKey)), held = [], timer = null, sending = {};
-  if (!(outbox instanceof Array)) outbox = [];
-  function saveOutbox() { lsSet(outboxKey, JSON.stringify(outbox)); }
-  function enqueue(path, e) {
-    outbox.push({ path: path, event: e, attempts: 0, next: 0 });
-    while (outbox.length > OUTBOX_MAX) { outbox.shift(); lsSet("bundlesmith_dropped", String((parseInt(lsGet("bundlesmith_dropped"), 10) || 0) + 1)); }
-    saveOutbox(); flush();
+  /* --- the outbox: persistent, bounded, retried with exponential backoff -------------------------------------- *
+   * Each page keeps its unconfirmed events under its own key (bsq:<writeKey>:<page id>), refreshed every few
+   * seconds. A page that is gone (reloaded, closed, crashed) leaves its key behind: the next page of the site adopts
+   * it and sends what it holds, so an event is retried until the collector confirms it, and two tabs never send
+   * each other's events. Bound: OUTBOX_MAX events per page; the oldest are dropped beyond that and counted in
+   * localStorage "bundlesmith_dropped". */
+  var prefix = "bsq:" + writeKey + ":", pageKey = prefix + uuid(), outbox = [], held = [], timer = null, sending = {};
+  function now() { return new Date().getTime(); }
+  function saveOutbox(released) { lsSet(pageKey, outbox.length ? JSON.stringify({ t: released ? 0 : now(), items: outbox }) : null); }
+  function push(item) {
+    for (var i = 0; i < outbox.length; i++) if (outbox[i].event.messageId === item.event.messageId) return;
+    outbox.push(item);
+    while (outbox.length > OUTBOX_MAX) {
+      outbox.shift(); lsSet("bundlesmith_dropped", String((parseInt(lsGet("bundlesmith_dropped"), 10) || 0) + 1)); emit("outbox:overflow");
+    }
   }
+  function adopt() {
+    var keys = [], i, j, box;
+    try { for (i = 0; i < localStorage.length; i++) { var k = localStorage.key(i); if (k && k.indexOf(prefix) === 0 && k !== pageKey) keys.push(k); } } catch (e) {}
+    for (i = 0; i < keys.length; i++) {
+      box = parse(lsGet(keys[i]));
+      if (isObj(box) && box.t && now() - box.t < STALE_MS) continue;
+      lsSet(keys[i], null);
+      if (isObj(box) && box.items instanceof Array) for (j = 0; j < box.items.length; j++) { box.items[j].next = 0; push(box.items[j]); }
+    }
+  }
+  function enqueue(path, e) { push({ path: path, event: e, attempts: 0, next: 0 }); saveOutbox(); flush(); }
   function metadata(e) {
     var bundled = ["Segment.io"], unbundled = (io.unbundledIntegrations || []).slice(), ids = [], i, d, cfg = io.maybeBundledConfigIds || {};
     for (i = 0; i < dests.length; i++) {
@@ -175,30 +211,44 @@ function start(window, document, settings, adapters) {
   }
   function flush() {
     if (timer) { clearTimeout(timer); timer = null; }
-    var now = new Date().getTime(), soonest = Infinity, i, item;
+    var t = now(), soonest = Infinity, i, item;
     for (i = 0; i < outbox.length; i++) {
       item = outbox[i];
       if (sending[item.event.messageId]) continue;
-      if (item.next > now) { soonest = Math.min(soonest, item.next); continue; }
+      if (item.next > t) { soonest = Math.min(soonest, item.next); continue; }
       post(item);
     }
-    if (soonest < Infinity) timer = setTimeout(flush, soonest - now);
+    if (soonest < Infinity) timer = setTimeout(flush, soonest - t);
   }
   function post(item) {
     var id = item.event.messageId, body = JSON.stringify(assign(assign({}, item.event), { writeKey: writeKey, sentAt: new Date().toISOString() }));
-    sending[id] = true;
+    sending[id] = now();
     function done(ok, retry) {
       delete sending[id];
       var i; for (i = 0; i < outbox.length; i++) if (outbox[i].event.messageId === id) break;
       if (i === outbox.length) return;
       if (ok || !retry) outbox.splice(i, 1);
-      else { item.attempts++; item.next = new Date().getTime() + Math.min(BACKOFF_MAX, 1000 * Math.pow(2, item.attempts)) * (0.5 + Math.random() / 2); }
+      else { item.attempts++; item.next = now() + Math.min(BACKOFF_MAX, 1000 * Math.pow(2, item.attempts)) * (0.5 + Math.random() / 2); }
       saveOutbox(); if (!ok && retry) flush();
     }
     try {
-      window.fetch(base + item.path, { method: "POST", body: body, keepalive: body.length < 60000, credentials: "omit", headers: { "Content-Type": "text/plain" } })
+      var ctl = window.AbortController ? new AbortController() : null;
+      if (ctl) setTimeout(function () { ctl.abort(); }, SEND_TIMEOUT_MS);
+      window.fetch(base + item.path, { method: "POST", body: body, keepalive: body.length < 60000, credentials: "omit", headers: { "Content-Type": "text/plain" }, signal: ctl ? ctl.signal : undefined })
         .then(function (r) { done(r.ok, r.status >= 500 || r.status === 429 || r.status === 408); }, function () { done(false, true); });
     } catch (e) { done(false, true); }
+  }
+  function hide() {
+    /* Leaving the page: events that never failed go out now (keepalive requests outlive the page) and are
+       forgotten; events the collector already refused, or whose request hangs, stay for the next page. */
+    release();
+    var keep = [], t = now(), i, item, since;
+    for (i = 0; i < outbox.length; i++) {
+      item = outbox[i]; since = sending[item.event.messageId];
+      if (item.attempts > 0 || (since && t - since > 1000)) keep.push(item);
+      else if (!since) post(item);
+    }
+    outbox = keep; saveOutbox(true);
   }
   var PATHS = { identify: "i", track: "t", page: "p", group: "g", alias: "a", screen: "s" };
   function release() {
@@ -274,6 +324,12 @@ function start(window, document, settings, adapters) {
       for (var i = 0; i < dests.length; i++) if (dests[i].state === "ready" && isFn(dests[i].def.reset)) { try { dests[i].def.reset(dests[i].settings, window); } catch (e) {} }
     },
     setAnonymousId: function (id) { return user.anonymousId(id); },
+    /* The visitor's consent changed: destinations it now allows load, those it no longer allows stop receiving. */
+    setConsent: function (categoryPreferences) {
+      consent = assign({}, categoryPreferences || {});
+      for (var i = 0; i < dests.length; i++) if (dests[i].state === "skipped" && dests[i].error === "no consent") dests[i].load();
+      return analytics.track("Segment Consent Preference Updated", {});
+    },
     debug: function (on) { debugOn = on !== false; },
     on: function (n, f) { (listeners[n] = listeners[n] || []).push(f); return analytics; },
     off: function (n, f) { var l = listeners[n] || [], i = l.indexOf(f); if (i > -1) l.splice(i, 1); return analytics; },
@@ -302,8 +358,11 @@ function start(window, document, settings, adapters) {
     var call = buffered[i], method = call && call[0];
     if (isFn(analytics[method]) && method !== "load") { try { analytics[method].apply(analytics, call.slice(1)); } catch (e) { log("replay", method, e); } }
   }
-  window.addEventListener("pagehide", function () { release(); flush(); });
+  window.addEventListener("pagehide", hide);
+  window.addEventListener("pageshow", function (e) { if (e.persisted) saveOutbox(); });
   window.addEventListener("online", flush);
+  setInterval(function () { saveOutbox(); adopt(); flush(); }, HEARTBEAT_MS);
+  adopt();
   settle();
   flush();
 }

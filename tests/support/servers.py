@@ -40,6 +40,7 @@ class CdnServer:
         self.events: list[dict[str, Any]] = []
         self.requests: list[str] = []
         self.collector_status = 200
+        self.collector_hang: threading.Event | None = None  # set: collector requests get no answer until it fires
         self.event_arrived = threading.Condition()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -98,6 +99,10 @@ class CdnServer:
 
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                hang = server.collector_hang
+                if hang is not None:
+                    hang.wait(timeout=30)   # no answer; the event is not recorded
+                    return self._send(503, b"{}", {"Access-Control-Allow-Origin": "*"})
                 status = server.collector_status
                 if status == 200 and self.path.startswith("/collect/"):
                     try:
