@@ -1,25 +1,50 @@
-/* Lytics JavaScript tag v3 — https://docs.lytics.com/docs/lytics-javascript-tag */
+/* Lytics JavaScript tag (jstag v3) — vendor docs:
+ *   https://docs.lytics.com/docs/lytics-javascript-tag (installation, jstag.config.version)
+ *   https://docs.lytics.com/docs/jstag-configuration (jstag.init(config): cid, stream, src)
+ *   https://docs.lytics.com/docs/jstag-plugin-send (send(payload, stream), pageView)
+ *
+ * Lytics' async snippet calls jstag.init(config) from its script onload; here the runtime loads the script, so
+ * loaded() calls jstag.init(config) the first time it finds the library (Lytics documents calling init again
+ * as a supported re-initialisation), and the runtime buffers calls until then.
+ */
 adapter({
   name: "Lytics",
   version: "1.0.0",
-  sdk: function (s) { return "https://c.lytics.io/api/tag/" + encodeURIComponent(s.cid) + "/latest.min.js"; },
-  init: function (s, w) {
-    if (!w.jstag) {
-      var t = w.jstag = { _q: [], _c: { cid: s.cid, stream: s.stream || "default" } };
-      var methods = ["send", "mock", "identify", "pageView", "unblock", "getid", "setid", "loadEntity", "getEntity", "on", "once", "call"];
-      for (var i = 0; i < methods.length; i++) (function (m) { t[m] = function () { t._q.push([m, [].slice.call(arguments)]); return t; }; })(methods[i]);
+
+  sdk: function (s) {
+    return "https://c.lytics.io/api/tag/" + encodeURIComponent(s.cid) + "/latest.min.js";
+  },
+
+  loaded: function (s, w) {
+    var j = w.jstag;
+    if (!j || typeof j.init !== "function") return false;
+    if (typeof j.send !== "function" || !(j.config && j.config.cid === String(s.cid) && j.config.version)) {
+      j.init({
+        cid: String(s.cid),
+        stream: String(s.stream || "default"),
+        src: "https://c.lytics.io/api/tag/" + encodeURIComponent(s.cid) + "/latest.min.js"
+      });
     }
+    return typeof j.send === "function";
   },
-  loaded: function (s, w) { return !!(w.jstag && w.jstag.isLoaded); },
+
   identify: function (e, s, w) {
-    var data = { user_id: e.userId }, t = e.traits || {};
-    for (var k in t) if (Object.prototype.hasOwnProperty.call(t, k)) data[k] = t[k];
-    w.jstag.send(s.stream || "default", data);
+    var t = e.traits || {}, data = {}, k;
+    for (k in t) if (Object.prototype.hasOwnProperty.call(t, k)) data[k] = t[k];
+    if (e.userId) data.user_id = String(e.userId);
+    w.jstag.send(String(s.stream || "default"), data);
   },
+
   track: function (e, s, w) {
-    var data = { _e: e.event }, p = e.properties || {};
-    for (var k in p) if (Object.prototype.hasOwnProperty.call(p, k)) data[k] = p[k];
-    w.jstag.send(s.stream || "default", data);
+    /* _e is the field Lytics reads the event name from */
+    var p = e.properties || {}, data = {}, k;
+    for (k in p) if (Object.prototype.hasOwnProperty.call(p, k)) data[k] = p[k];
+    data._e = String(e.event);
+    if (e.userId) data.user_id = String(e.userId);
+    w.jstag.send(String(s.stream || "default"), data);
   },
-  page: function (e, s, w) { w.jstag.pageView(s.stream || "default", e.properties || {}); }
+
+  page: function (e, s, w) {
+    w.jstag.pageView(String(s.stream || "default"), e.properties || {});
+  }
 });

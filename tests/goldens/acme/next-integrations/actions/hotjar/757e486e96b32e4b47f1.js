@@ -1,0 +1,12 @@
+/*! bundlesmith remote plugin for @segment/analytics-next | generated, do not edit */!function(){"use strict";var defs=[];(function(adapter){adapter({name:"Hotjar",version:"1.0.0",sdk:function(s){return"https://static.hotjar.com/c/hotjar-"+encodeURIComponent(s.siteId)+".js?sv="+
+encodeURIComponent(s.hotjarVersion||6);},init:function(s,w){var hj;if(typeof w.hj!=="function"){hj=w.hj=function(){(hj.q=hj.q||[]).push(arguments);};}
+w._hjSettings={hjid:Number(s.siteId),hjsv:Number(s.hotjarVersion||6)};},loaded:function(s,w){return typeof w.hj==="function"&&!!(w.hjSiteSettings||w.hjBootstrap);},identify:function(e,s,w){var t=e.traits||{},attrs={},k,v;for(k in t){if(!Object.prototype.hasOwnProperty.call(t,k))continue;v=t[k];if(v instanceof Date)attrs[k]=v.toISOString();else if(typeof v==="string"||typeof v==="number"||typeof v==="boolean")attrs[k]=v;}
+w.hj("identify",e.userId?String(e.userId):null,attrs);},track:function(e,s,w){w.hj("event",String(e.event));}});})(function(d){defs.push(d)});var def=defs[0],NAME="Hotjar",VERSION="446c3210ba83",WAIT_MS=10000;function factory(settings){var loaded=false;function call(method,ctx){if(typeof def[method]==="function"){try{def[method](ctx.event,settings,window)}catch(e){if(window.console)console.warn("[bundlesmith] "+NAME+"."+method+" failed",e)}}
+return ctx;}
+function load(){return new Promise(function(resolve,reject){var started=Date.now(),script;try{if(def.init)def.init(settings,window)}catch(e){return reject(e)}
+script=document.createElement("script");script.async=true;script.src=def.sdk(settings);script.onerror=function(){reject(new Error(NAME+": vendor SDK failed to load"))};(document.head||document.body||document.documentElement).appendChild(script);(function poll(){var ok=false;try{ok=!!def.loaded(settings,window)}catch(e){}
+if(ok){loaded=true;resolve()}
+else if(Date.now()-started>WAIT_MS){reject(new Error(NAME+": vendor SDK not ready after "+WAIT_MS+" ms"))}
+else setTimeout(poll,50);})();});}
+return[{name:NAME,type:"destination",version:VERSION,isLoaded:function(){return loaded},load:load,track:function(ctx){return call("track",ctx)},identify:function(ctx){return call("identify",ctx)},page:function(ctx){return call("page",ctx)},group:function(ctx){return call("group",ctx)},alias:function(ctx){return call("alias",ctx)},screen:function(ctx){return ctx}}];}
+window["bundlesmith_hotjar"]=factory;}();
