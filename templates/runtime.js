@@ -20,6 +20,7 @@ function start(window, document, settings, adapters) {
   var stub = window[globalKey] || [];
   if (stub.initialized) return;
   var loadOptions = stub._loadOptions || {};
+  if (loadOptions.destinationTimeout > 0) WAIT_MS = loadOptions.destinationTimeout;
   var buffered = Object.prototype.toString.call(stub) === "[object Array]" ? stub.slice() : [];
   var listeners = {}, readyCallbacks = [], isReady = false, debugOn = false, middlewares = [];
   var consent = (loadOptions.consent && loadOptions.consent.categoryPreferences) || null;

@@ -39,9 +39,9 @@ def live_workspace(tmp_path: Path, sources: dict[str, Any], **workspace: Any) ->
 
 
 def test_page(cdn_url: str, write_key: str, body_script: str = "", head: str = "", title: str = "Test page",
-              page: bool = True) -> str:
+              page: bool = True, load_options: dict[str, Any] | None = None) -> str:
     """Return an HTML page that installs the standard snippet for `write_key`, then runs `body_script`."""
-    snippet = render_snippet(cdn_url, write_key, Assets.load(), page=page)
+    snippet = render_snippet(cdn_url, write_key, Assets.load(), page=page, load_options=load_options)
     return (f"<!doctype html><html><head><meta charset=utf-8><title>{title}</title>{head}{snippet}"
             f"<script>{body_script}</script></head><body><h1>{title}</h1></body></html>")
 
