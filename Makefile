@@ -13,8 +13,15 @@ WORKSPACE ?= samples/acme
 run: $(STAMP)
 	@$(BIN)/bundlesmith build $(WORKSPACE)
 
-test: $(TSTAMP) chromium
+JSDEPS  := tests/js/node_modules/.installed
+
+test: $(TSTAMP) chromium $(JSDEPS)
 	@$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+
+# Segment's own packages, which browser tests check our output against (npm registry; never bundled).
+$(JSDEPS): tests/js/package.json tests/js/package-lock.json
+	@npm ci --prefix tests/js --no-audit --no-fund --loglevel=error >/dev/null
+	@touch $@
 
 install: $(STAMP)
 install-test: $(TSTAMP)
@@ -44,4 +51,4 @@ bench: $(STAMP)
 	@$(BIN)/python bench/build_scale.py
 
 clean:
-	rm -rf $(VENV) dist build *.egg-info
+	rm -rf $(VENV) dist build *.egg-info tests/js/node_modules

@@ -37,6 +37,7 @@ class CdnServer:
     def __init__(self, root: Path | None = None):
         self.root = root
         self.pages: dict[str, str] = {}
+        self.static: dict[str, Path] = {}   # URL prefix -> directory served under it (third-party test assets)
         self.events: list[dict[str, Any]] = []
         self.requests: list[str] = []
         self.collector_status = 200
@@ -86,6 +87,10 @@ class CdnServer:
                 server.requests.append(path)
                 if path in server.pages:
                     return self._send(200, server.pages[path].encode(), {"Content-Type": "text/html; charset=utf-8"})
+                for prefix, directory in server.static.items():
+                    file = (directory / path[len(prefix):]).resolve()
+                    if path.startswith(prefix) and file.is_file() and file.is_relative_to(directory.resolve()):
+                        return self._send(200, file.read_bytes(), {"Content-Type": "text/javascript"})
                 if server.root is not None:
                     file = (server.root / path.lstrip("/")).resolve()
                     if file.is_file() and file.is_relative_to(server.root.resolve()):
