@@ -1,6 +1,7 @@
 """Answer vendor SDK requests in a Playwright page with the recording stubs; refuse every other outside request."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from builder.vendor_stubs import VendorStubs
@@ -17,13 +18,12 @@ class StubbedVendors:
         self.refused: list[str] = []
 
     def install(self, page) -> "StubbedVendors":  # type: ignore[no-untyped-def]
-        page.route("**/*", self._route)
+        # Requests to the local server are not intercepted at all: interception can upset keepalive requests.
+        page.route(re.compile("^(?!" + re.escape(self.local_prefix) + ")"), self._route)
         return self
 
     def _route(self, route) -> None:  # type: ignore[no-untyped-def]
         url = route.request.url
-        if url.startswith(self.local_prefix):
-            return route.continue_()
         found = self.stubs.match(url)
         if found is None:
             self.refused.append(url)
