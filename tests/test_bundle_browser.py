@@ -30,6 +30,9 @@ def test_snippet_calls_are_replayed_in_order_and_delivered(tmp_path, page):
             assert event["writeKey"] == "wk_site"
             assert event["anonymousId"] and event["messageId"] and event["sentAt"]
             assert event["context"]["library"]["name"] == "analytics.js"
+            assert event["context"]["userAgent"].startswith("Mozilla/5.0")
+            assert event["context"]["locale"] and event["context"]["timezone"]
+            assert event["timestamp"].endswith("Z") and event["integrations"] == {}
             assert event["_metadata"] == {"bundled": ["Segment.io"], "bundledIds": [], "unbundled": []}
         # the buffered page context: the canonical URL, the real path and search, the title
         context = by_type["page"]["context"]["page"]
