@@ -9,6 +9,7 @@ a published file; that decision is made here, in `Destination.public_settings`, 
 """
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any, Literal
 
@@ -116,6 +117,7 @@ class Catalog:
     def __init__(self, destinations: tuple[Destination, ...]):
         self.destinations = destinations
         self._index = {d.name: d for d in destinations}
+        self.token = uuid.uuid4().hex  # names this loaded catalog: results checked against it can say so
 
     def get(self, name: str) -> Destination | None:
         """Return the destination called `name`, or None."""

@@ -40,6 +40,7 @@ class SourceConfig:
     source: SourceFile | None
     problems: list[Problem] = field(default_factory=list)
     key_lines: dict[str, int | None] = field(default_factory=dict)
+    rules_checked: tuple[str, LimitsConfig] | None = None  # (catalog token, limits) the rules were checked against
 
     @property
     def ok(self) -> bool:
@@ -131,7 +132,8 @@ def load_source_file(root: Path, path: Path, catalog: Catalog, limits: LimitsCon
         problems.append(Problem(code=v.code, message=v.message, file=display, line=doc.line_of(v.path),
                                 path=format_path(v.path), expected=v.expected, got=v.got))
     key_lines = {key: doc.line_of((key,)) for key in ("id", "write_key")}
-    return SourceConfig(file=display, source=source, problems=problems, key_lines=key_lines)  # type: ignore[arg-type]
+    return SourceConfig(file=display, source=source, problems=problems, key_lines=key_lines,  # type: ignore[arg-type]
+                        rules_checked=(catalog.token, limits))
 
 
 def parse_source_text(text: str, display: str, catalog: Catalog, limits: LimitsConfig) -> SourceConfig:

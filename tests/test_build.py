@@ -121,3 +121,19 @@ def test_parallel_build_gives_the_same_bytes_as_a_sequential_one(tmp_path, catal
     assert [(s.file, s.source, s.problems) for s in parallel.sources] == [
         (s.file, s.source, s.problems) for s in sequential.sources]
     assert list(build_parallel(builder, parallel, jobs=2)) == list(builder.build_all(sequential))
+
+
+def test_the_build_refuses_a_rule_breaking_source_that_did_not_come_through_the_loader(catalog):
+    from builder.assets import Assets
+    from builder.build import Builder, SourceFailure
+    from builder.models import SourceFile, WorkspaceFile
+    from builder.workspace import SourceConfig
+
+    config = WorkspaceFile.model_validate({"id": "w", "name": "W", "cdn": {"base_url": "https://cdn.example"},
+                                           "collector": {"api_host": "api.example"}})
+    two_devices = SourceFile.model_validate(web_source("site", destinations=[
+        {"destination": "Mixpanel", "name": name, "mode": "device", "settings": {"token": "t"}}
+        for name in ("A", "B")]))
+    outcome = Builder(catalog, Assets.load()).build_source(config, SourceConfig(file="api", source=two_devices))
+    assert isinstance(outcome, SourceFailure)
+    assert [p.code for p in outcome.problems] == ["R3-device-duplicate"]
