@@ -170,7 +170,11 @@ function start(window, document, settings, adapters) {
       consented(this.categories()) && isFn(this.def[e.type]);
   };
   Dest.prototype.deliver = function (e) { if (this.state === "ready") this.call(e); else if (this.state === "pending") this.queue.push(e); };
-  Dest.prototype.call = function (e) { try { this.def[e.type](e, this.settings, window); } catch (err) { log(this.name, e.type, "threw", err); } };
+  Dest.prototype.call = function (e) {
+    var error = null;
+    try { this.def[e.type](e, this.settings, window); } catch (err) { error = String(err && err.message || err); log(this.name, e.type, "threw", err); }
+    emit("destination:call", this.name, e.type, e, error);
+  };
   Dest.prototype.flush = function () { var q = this.queue; this.queue = []; for (var i = 0; i < q.length; i++) this.call(q[i]); };
   function pending() { for (var i = 0; i < dests.length; i++) if (dests[i].state === "pending") return true; return false; }
 

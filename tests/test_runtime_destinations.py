@@ -104,3 +104,14 @@ def test_broken_vendor_sdks_do_not_hold_back_ready_the_others_or_the_collector(t
         assert metadata["unbundled"] == ["Facebook Pixel", "Hotjar", "Mixpanel"]
         assert page.evaluate("window.__ready") == 1
         assert all("vendor SDK exploded" in e for e in errors)  # only the vendor's own uncaught error
+
+
+def test_every_destination_call_is_observable_for_inspection(tmp_path, page):
+    with live_workspace(tmp_path, {"site": web_source("site", destinations=DESTINATIONS[:2])}) as (cdn, _):
+        StubbedVendors(cdn.url).install(page)
+        _open(page, cdn, "window.__seen = []; analytics.on('destination:call', function (name, type, event) {"
+                         " window.__seen.push([name, type, event.event || null]); });"
+                         "analytics.track('Observed');")
+        page.wait_for_function("window.__seen.length >= 2", timeout=5_000)
+        assert sorted(map(tuple, page.evaluate("window.__seen"))) == [("Hotjar", "track", "Observed"),
+                                                                       ("Mixpanel", "track", "Observed")]
