@@ -1,5 +1,6 @@
 """The runtime's identity and delivery in a real headless Chromium: identities persist like Analytics.js, and no
-event is lost (or sent twice) while the collector fails, hangs, or the page reloads in between."""
+event is lost (or sent twice) while the collector fails, hangs, or the page reloads in between, and the outbox
+stays within its documented bound."""
 from __future__ import annotations
 
 import threading
@@ -81,3 +82,23 @@ def test_events_survive_a_failing_then_hanging_collector_and_a_reload(tmp_path, 
         ids = Counter(e["messageId"] for e in cdn.events)
         assert all(count == 1 for count in ids.values()), ids
         assert len(events) >= 8
+
+
+def test_outbox_is_bounded_and_counts_what_it_drops(tmp_path, page):
+    with live_workspace(tmp_path, {"site": web_source("site")}) as (cdn, _):
+        cdn.collector_status = 503
+        overflow = "window.__overflow = 0; analytics.on('outbox:overflow', function () { window.__overflow++; });"
+        _open(page, cdn, READY + overflow + "for (var i = 0; i < 205; i++) analytics.track('Queued ' + i);")
+        page.wait_for_function("window.__overflow === 5", timeout=10_000)
+        stored = page.evaluate("Object.keys(localStorage).filter(function (k) { return k.indexOf('bsq:') === 0; })"
+                               ".map(function (k) { return JSON.parse(localStorage.getItem(k)).items.length; })")
+        assert stored == [200]
+        assert page.evaluate("localStorage.getItem('bundlesmith_dropped')") == "5"
+
+        cdn.collector_status = 200          # one more event pushes out a sixth; the 200 newest arrive, once each
+        page.evaluate("analytics.track('Back')")
+        cdn.wait_for_events(200, timeout=90)
+        assert page.evaluate("localStorage.getItem('bundlesmith_dropped')") == "6"
+        names = Counter(e["event"] for e in cdn.events)
+        assert set(names) == {f"Queued {i}" for i in range(6, 205)} | {"Back"}
+        assert all(count == 1 for count in names.values())
