@@ -171,3 +171,32 @@ def schema(kind: str) -> None:
     else:
         document = json_schema(kind, names)  # type: ignore[arg-type]
     click.echo(json.dumps(document, indent=2, sort_keys=True))
+
+
+@main.command()
+@workspace_arg
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--vendor-stubs", is_flag=True, help="Answer vendor SDK URLs with local recording stubs (offline).")
+@click.option("--simulate-cache", is_flag=True, help="Serve through modelled edge and browser caches.")
+@click.option("--time-scale", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="With --simulate-cache: modelled seconds per real second.")
+def preview(workspace: Path, host: str, port: int, vendor_stubs: bool, simulate_cache: bool,
+            time_scale: float) -> None:
+    """Build WORKSPACE's draft config (nothing is published) and serve it with test pages and an inspector."""
+    import threading
+
+    from builder.preview import open_preview
+
+    try:
+        with open_preview(workspace, host=host, port=port, vendor_stubs=vendor_stubs,
+                          simulate_cache=simulate_cache, time_scale=time_scale) as running:
+            status = running.site.status()
+            click.echo(f"preview of {workspace}: {running.url}/  (build {status.build_id}, "
+                       f"{len(status.problems)} problems; rebuilds on change; Ctrl-C stops)")
+            threading.Event().wait()
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    except KeyboardInterrupt:
+        click.echo("preview stopped")

@@ -1,0 +1,261 @@
+"""The preview's HTTP server: the CDN layout of a build directory, a recording collector, and the QA pages.
+
+    server = PreviewServer(build_dir, port=0, assets=assets, vendor_stubs=True)
+    server.status = site.status           # what the pages show: a callable returning the last PreviewStatus
+    with server:                          # serves on a daemon thread until the block ends
+        server.url
+
+Routes:
+
+    /                                   index: every source, its device-mode destinations, build id, errors
+    /_preview/status.json               the last build as JSON (pages poll it to show a new build)
+    /_preview/sources/<id>/             the inspector beside the source's test page
+    /_preview/sources/<id>/page         the test page: the standard snippet pointed at this server
+    /_preview/events.json?write_key=K   what the collector received for one source
+    /_preview/static/<file>             the pages' scripts and styles (templates/preview/)
+    /_vendor/<slug>.js                  the recording stub of a vendor SDK (--vendor-stubs)
+    POST /_collect/<t|i|p|g|a>          the collector
+    anything else                       the CDN layout, with the headers the build recorded in `_headers`
+
+With a `clock` (--simulate-cache) CDN objects go through a `CacheChain` (edge + browser caches on that clock); the
+real browser is told not to cache (`Cache-Control: no-store`) and gets the modelled headers as
+`X-Bundlesmith-Cache-Control` and `Age`, so what it sees follows modelled time only.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections import deque
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from builder import preview_pages, resources
+from builder.assets import Assets
+from builder.preview import COLLECTOR_PATH, PreviewStatus
+from builder.vendor_stubs import VendorStubs
+
+log = logging.getLogger(__name__)
+
+Response = tuple[bytes, dict[str, str]]
+HEADERS_FILE = "_headers"
+MAX_EVENTS = 2000
+MAX_BODY = 1 << 20
+STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+_SOURCE_ROUTE = re.compile(r"^/_preview/sources/([A-Za-z0-9_.-]+)/(page)?$")
+
+
+def parse_headers_text(text: str) -> dict[str, dict[str, str]]:
+    """Read a Netlify-style `_headers` text: `/path` lines, each followed by indented `Name: value` lines."""
+    table: dict[str, dict[str, str]] = {}
+    block: dict[str, str] = {}
+    for raw in text.splitlines():
+        if raw.startswith("/"):
+            block = table.setdefault(raw.strip(), {})
+        elif raw[:1].isspace() and ":" in raw:
+            name, value = (part.strip() for part in raw.split(":", 1))
+            block[name] = value
+    return table
+
+
+class CdnOrigin:
+    """Serve a build directory as the CDN origin, with the headers its `_headers` record gives each file."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._table: tuple[int, dict[str, dict[str, str]]] = (-1, {})
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Response | None:
+        """Return (body, headers) of the object at `key`, or None when the build has no such object."""
+        headers = self._headers().get("/" + key)
+        if headers is None:
+            return None
+        try:
+            return (self.root / key).read_bytes(), dict(headers)
+        except OSError:
+            return None
+
+    def _headers(self) -> dict[str, dict[str, str]]:
+        path = self.root / HEADERS_FILE
+        try:
+            stamp = path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return {}
+        with self._lock:
+            if self._table[0] != stamp:
+                self._table = (stamp, parse_headers_text(path.read_text(encoding="utf-8")))
+            return self._table[1]
+
+
+class Collector:
+    """Record every event the bundles send (bounded), per write key."""
+
+    def __init__(self, limit: int = MAX_EVENTS):
+        self._events: deque[dict[str, Any]] = deque(maxlen=limit)
+        self._lock = threading.Lock()
+
+    def record(self, path: str, body: bytes) -> None:
+        """Store one POSTed event body, with the path it was sent to as `_path`."""
+        try:
+            event = json.loads(body)
+        except ValueError:
+            event = None
+        if not isinstance(event, dict):
+            event = {"_raw": body.decode("utf-8", "replace")}
+        event["_path"] = path
+        with self._lock:
+            self._events.append(event)
+
+    def events(self, write_key: str | None = None) -> list[dict[str, Any]]:
+        """Return the recorded events, oldest first, optionally of one write key."""
+        with self._lock:
+            return [e for e in self._events if write_key is None or e.get("writeKey") == write_key]
+
+
+class PreviewServer:
+    """A threaded HTTP server on 127.0.0.1 for the preview; it serves, it never builds."""
+
+    def __init__(self, root: Path, *, host: str = "127.0.0.1", port: int = 8000, assets: Assets | None = None,
+                 vendor_stubs: bool = False, clock: Callable[[], float] | None = None):
+        from publish.cache_chain import CacheChain
+
+        self.origin, self.collector = CdnOrigin(root), Collector()
+        self.assets = assets or Assets.load()
+        self.stubs = VendorStubs.load() if vendor_stubs else None
+        self.clock = clock
+        self.cache = CacheChain(self.origin.get, clock) if clock is not None else None
+        self._cache_lock = threading.Lock()
+        self.status: Callable[[], PreviewStatus] = lambda: PreviewStatus("none", 0, 0.0)
+        self._server = ThreadingHTTPServer((host, port), _handler(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="bundlesmith-preview", daemon=True)
+
+    @property
+    def url(self) -> str:
+        """Return the server's base URL."""
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def __enter__(self) -> "PreviewServer":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def cdn_get(self, key: str) -> Response | None:
+        """Answer a CDN request: straight from the build, or through the modelled caches."""
+        if self.cache is None:
+            return self.origin.get(key)
+        with self._cache_lock:
+            found = self.cache.browser_get(key)
+        if found is None:
+            return None
+        body, headers = found
+        modelled = {k: v for k, v in headers.items() if k.lower() != "cache-control"}
+        modelled["X-Bundlesmith-Cache-Control"] = headers.get("Cache-Control", "")
+        modelled["Cache-Control"] = "no-store"
+        return body, modelled
+
+    def vendor_stub(self, slug: str) -> bytes | None:
+        """Return the recording stub of a vendor SDK, when stubs are on and the slug has one."""
+        if self.stubs is None or slug not in {s for s, _ in self.stubs.routes}:
+            return None
+        return (self.stubs.directory / f"{slug}.js").read_bytes()
+
+    def page(self, path: str, query: dict[str, list[str]]) -> str | None:
+        """Render the HTML page at `path`, or None when there is none."""
+        status = self.status()
+        if path == "/":
+            return preview_pages.render_index(self.assets, status, self._extras())
+        match = _SOURCE_ROUTE.match(path)
+        source = status.source(match.group(1)) if match else None
+        if source is None or source.type != "web":
+            return None
+        if match and match.group(2):
+            load = preview_pages.load_options(query.get("load", [""])[0])
+            return preview_pages.render_test_page(self.assets, self.url, source, load, self.stubs)
+        return preview_pages.render_inspector(self.assets, status, source, self._extras())
+
+    def _extras(self) -> dict[str, Any]:
+        """Return what the pages say about the server's modes."""
+        return {"vendor_stubs": self.stubs is not None, "plan": None,
+                "time_scale": getattr(self.clock, "time_scale", None) if self.clock else None}
+
+
+def _handler(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
+    static_dir = resources.templates_dir() / "preview"
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            log.debug("%s " + format, self.address_string(), *args)
+
+        def _send(self, status: int, body: bytes, headers: dict[str, str], head: bool = False) -> None:
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+
+        def _json(self, value: Any) -> None:
+            self._send(200, json.dumps(value, sort_keys=True).encode(),
+                       {"Content-Type": "application/json", "Cache-Control": "no-store"})
+
+        def do_HEAD(self) -> None:  # noqa: N802
+            self.do_GET(head=True)
+
+        def do_GET(self, head: bool = False) -> None:  # noqa: N802
+            url = urlsplit(self.path)
+            path, query = url.path, parse_qs(url.query)
+            if path == "/_preview/status.json":
+                return self._json(server.status().as_dict())
+            if path == "/_preview/events.json":
+                return self._json(server.collector.events(query.get("write_key", [None])[0]))
+            if path.startswith("/_preview/static/"):
+                name = path.rsplit("/", 1)[1]
+                file = static_dir / name
+                if Path(name).suffix in STATIC_TYPES and file.is_file():
+                    return self._send(200, file.read_bytes(), {"Content-Type": STATIC_TYPES[file.suffix],
+                                                               "Cache-Control": "no-cache"}, head)
+            elif path.startswith("/_vendor/") and path.endswith(".js"):
+                stub = server.vendor_stub(path[len("/_vendor/"):-len(".js")])
+                if stub is not None:
+                    return self._send(200, stub, {"Content-Type": STATIC_TYPES[".js"]}, head)
+            elif path == "/" or path.startswith("/_preview/"):
+                html = server.page(path, query)
+                if html is not None:
+                    return self._send(200, html.encode(), {"Content-Type": "text/html; charset=utf-8",
+                                                           "Cache-Control": "no-store"}, head)
+            else:
+                found = server.cdn_get(path.lstrip("/"))
+                if found is not None:
+                    return self._send(200, found[0], found[1], head)
+            self._send(404, b"not found\n", {"Content-Type": "text/plain; charset=utf-8"}, head)
+
+        def do_OPTIONS(self) -> None:  # noqa: N802
+            self._send(204, b"", {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "*",
+                                  "Access-Control-Allow-Methods": "GET, POST"})
+
+        def do_POST(self) -> None:  # noqa: N802
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY:
+                self.close_connection = True  # the body is not read, so the connection cannot be reused
+                return self._send(413, b"{}", {"Content-Type": "application/json"})
+            body = self.rfile.read(length)
+            if not self.path.startswith(f"/{COLLECTOR_PATH}/"):
+                return self._send(404, b"{}", {"Content-Type": "application/json"})
+            server.collector.record(self.path[len(COLLECTOR_PATH) + 2:], body)
+            self._send(200, b"{}", {"Content-Type": "application/json", "Access-Control-Allow-Origin": "*"})
+
+    return Handler
