@@ -85,6 +85,14 @@ class TargetConfig(_Strict):
     distribution: str | None = Field(None, description="CloudFront distribution id to invalidate")
 
 
+class RetentionConfig(_Strict):
+    """How long a target keeps earlier builds (for rollback) and objects no build references any more."""
+
+    builds_per_source: int = Field(20, ge=1, description="earlier builds kept per source for rollback")
+    grace_period: int = Field(86400, ge=0, description="seconds an unreferenced immutable object is kept before "
+                                                          "it is deleted; must exceed the longest entry cache lifetime")
+
+
 class WebhookConfig(_Strict):
     """A listener notified of builds and publishes."""
 
@@ -107,6 +115,16 @@ class WorkspaceFile(_Strict):
         description="publish environments by name; relative paths resolve against the workspace directory",
     )
     webhooks: list[WebhookConfig] = Field(default_factory=list)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
+
+    @model_validator(mode="after")
+    def _grace_outlives_caches(self) -> "WorkspaceFile":
+        longest = self.cache.browser_max_age + self.cache.edge_max_age + self.cache.stale_while_revalidate
+        if self.retention.grace_period <= longest:
+            raise ValueError(
+                f"retention.grace_period = {self.retention.grace_period} s must exceed the longest entry cache "
+                f"lifetime ({longest} s), or a cached settings file could reference a deleted object")
+        return self
 
 
 class InstanceFile(_Strict):

@@ -1,0 +1,163 @@
+"""The publish plan: what a target must add, update, delete or leave alone, as pure data.
+
+    listing = {"v1/projects/wk/settings": "<md5 etag>", ...}          # what the target really holds
+    plan = compute_plan(outcomes, manifest, listing, cache, now=clock(), grace_period=86400)
+    for source in plan.sources:
+        source.add, source.update, source.delete, source.unchanged       # keys, sorted
+    plan.orphaned, plan.expired                                           # immutable objects no build references
+
+The plan compares each SourceBuild with the manifest (`publish.manifest`) *and* with the real listing: an object
+the manifest believes is there but that is missing or holds other bytes (drift: a manual edit, a crash between an
+upload and the manifest) is planned as an update. An entry object a source no longer serves is deleted once its
+source's new objects are up; an immutable (content-addressed) object that no current or retained build references
+becomes an orphan and is deleted only once it has been one for `grace_period` seconds, so a page that fetched an
+entry object just before the publish still finds everything it references. A source that failed to build has an
+empty plan: its previous objects stay.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from builder.build import BuiltObject, SourceBuild, SourceFailure, SourceOutcome
+from builder.models import CacheConfig
+from publish.cache_policy import cache_control
+from publish.manifest import is_private_key
+
+
+@dataclass(frozen=True)
+class SourcePlan:
+    """What publishing one source changes; `failure` is set when it could not be built (nothing changes)."""
+
+    source_id: str
+    build: SourceBuild | None = None
+    add: tuple[str, ...] = ()
+    update: tuple[str, ...] = ()
+    delete: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    new_build: bool = False  # the build id is not among the source's retained builds: keep a copy of it
+    failure: SourceFailure | None = None
+    removed: bool = False    # the source left the workspace: delete everything it served
+
+    @property
+    def changed(self) -> bool:
+        """True when the plan uploads or deletes anything for this source."""
+        return bool(self.add or self.update or self.delete)
+
+    def uploads(self) -> list[BuiltObject]:
+        """Return the objects to upload, immutable ones first, in key order."""
+        keys = set(self.add) | set(self.update)
+        objects = [o for o in (self.build.objects if self.build else ()) if o.key in keys]
+        return sorted(objects, key=lambda o: (not o.immutable, o.key))
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The whole plan: one SourcePlan per source, plus the immutable objects to orphan or delete."""
+
+    sources: tuple[SourcePlan, ...]
+    orphaned: tuple[str, ...] = ()
+    expired: tuple[str, ...] = ()
+    adopted: tuple[str, ...] = ()  # orphans referenced again: they stay
+    headers: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (content type, cache control)
+
+    @property
+    def failed(self) -> list[SourcePlan]:
+        """Return the sources that could not be built."""
+        return [s for s in self.sources if s.failure is not None]
+
+    def counts(self) -> dict[str, int]:
+        """Return how many keys each action touches, over all sources."""
+        return {name: sum(len(getattr(s, name)) for s in self.sources)
+                for name in ("add", "update", "delete", "unchanged")}
+
+
+def md5_hex(body: bytes) -> str:
+    """Return the MD5 that S3 reports as the ETag of a single-part upload."""
+    return hashlib.md5(body, usedforsecurity=False).hexdigest()
+
+
+def object_meta(obj: BuiltObject, cache: CacheConfig) -> dict[str, Any]:
+    """Return what the manifest records about one object (no body, nothing private)."""
+    return {"sha256": obj.sha256, "md5": md5_hex(obj.body), "size": len(obj.body),
+            "content_type": obj.content_type, "cache_control": cache_control(obj, cache),
+            "immutable": obj.immutable}
+
+
+def compute_plan(outcomes: Iterable[SourceOutcome], manifest: Mapping[str, Any], listing: Mapping[str, str],
+                 cache: CacheConfig, *, now: float, grace_period: float,
+                 keep_only: set[str] | None = None) -> Plan:
+    """Plan publishing `outcomes` to a target whose state is `manifest` and whose real keys are `listing`."""
+    known, sources_state = manifest.get("objects", {}), manifest.get("sources", {})
+    plans, headers, planned = [], {}, set()
+    for outcome in outcomes:
+        if isinstance(outcome, SourceFailure):
+            plans.append(SourcePlan(outcome.source_id or outcome.file, failure=outcome))
+            if outcome.source_id:
+                planned.add(outcome.source_id)
+            continue
+        plans.append(_source_plan(outcome, known, sources_state.get(outcome.source_id, {}),
+                                  manifest.get("builds", {}).get(outcome.source_id, []), listing, cache))
+        planned.add(outcome.source_id)
+        headers.update({o.key: (o.content_type, cache_control(o, cache)) for o in outcome.objects})
+    if keep_only is not None:
+        for source_id in sorted(set(sources_state) - keep_only - planned):
+            entries = [k for k in sources_state[source_id].get("objects", []) if not known.get(k, {}).get("immutable")]
+            plans.append(SourcePlan(source_id, delete=tuple(sorted(entries)), removed=True))
+    orphaned, expired, adopted = _immutable_lifecycle(plans, manifest, listing, now, grace_period)
+    return Plan(tuple(plans), orphaned, expired, adopted, headers)
+
+
+def _source_plan(build: SourceBuild, known: Mapping[str, Any], state: Mapping[str, Any],
+                 retained: list[dict[str, Any]], listing: Mapping[str, str], cache: CacheConfig) -> SourcePlan:
+    """Compare one build with what the target holds."""
+    add, update, unchanged = [], [], []
+    for obj in build.objects:
+        meta = known.get(obj.key)
+        if meta is None:
+            add.append(obj.key)
+        elif (meta.get("sha256") != obj.sha256 or listing.get(obj.key) != meta.get("md5")
+              or meta.get("content_type") != obj.content_type or meta.get("cache_control") != cache_control(obj, cache)):
+            update.append(obj.key)
+        else:
+            unchanged.append(obj.key)
+    wanted = {o.key for o in build.objects}
+    delete = [k for k in state.get("objects", []) if k not in wanted and not known.get(k, {}).get("immutable")]
+    new_build = bool(build.objects) and build.build_id not in {b["build_id"] for b in retained}
+    return SourcePlan(build.source_id, build, tuple(sorted(add)), tuple(sorted(update)), tuple(sorted(delete)),
+                      tuple(sorted(unchanged)), new_build)
+
+
+def _immutable_lifecycle(plans: list[SourcePlan], manifest: Mapping[str, Any], listing: Mapping[str, str],
+                         now: float, grace_period: float) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Decide which immutable objects become orphans, which orphans are due for deletion, which are adopted."""
+    referenced = referenced_keys(plans, manifest)
+    known = manifest.get("objects", {})
+    orphans = dict(manifest.get("orphans", {}))
+    candidates = {k for k, meta in known.items() if meta.get("immutable")}
+    candidates |= {k for k in listing if not is_private_key(k) and k not in known}  # untracked: left by a crash
+    orphaned = sorted(k for k in candidates - referenced if k not in orphans)
+    adopted = sorted(k for k in orphans if k in referenced)
+    expired = sorted(k for k, since in orphans.items()
+                     if k not in referenced and now - float(since) >= grace_period)
+    return tuple(orphaned), tuple(expired), tuple(adopted)
+
+
+def referenced_keys(plans: Iterable[SourcePlan], manifest: Mapping[str, Any]) -> set[str]:
+    """Return the keys that a planned build, a source kept as it was or a retained build still references."""
+    planned = {p.source_id: p for p in plans}
+    referenced: set[str] = set()
+    for plan in planned.values():
+        if plan.build is not None:
+            referenced |= {o.key for o in plan.build.objects}
+    for source_id, state in manifest.get("sources", {}).items():
+        plan = planned.get(source_id)
+        if plan is None or plan.failure is not None:  # kept as it was
+            referenced |= set(state.get("objects", []))
+    for source_id, builds in manifest.get("builds", {}).items():
+        plan = planned.get(source_id)
+        if plan is None or not plan.removed:
+            referenced |= {k for build in builds for k in build.get("objects", {})}
+    return referenced

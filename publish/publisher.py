@@ -1,0 +1,293 @@
+"""Apply a plan to a store (S3): immutable objects first, entry objects last, the manifest after; roll back.
+
+    publisher = Publisher(S3Store(client, "acme-cdn", "prod"), workspace.cache, workspace.retention,
+                          invalidator=CloudFrontInvalidator(cf, "E2ABC"), clock=time.time)
+    publisher.plan(outcomes)                              # pure data, nothing uploaded
+    report = publisher.publish(outcomes, invalidate=True)  # PublishReport, per source
+    publisher.rollback("storefront", to="3f2a...")         # republish an earlier build's entry objects
+    publisher.status()                                     # the manifest's view, per source
+
+Phases of a publish: read the manifest and the real listing; plan; upload every new immutable object (shared
+plugin files once); then per source, a private copy of its entry objects under its build id (for rollback) and its
+entry objects; then invalidate exactly the changed entry paths; write the manifest; delete what expired. A source
+whose immutable objects or entry objects cannot all be uploaded keeps what it served: entry objects already
+replaced are restored from the previous build's copy (or removed, when they are new), and the manifest keeps its
+previous state. A crash at any point leaves a state the next publish converges from: the manifest is written only
+after everything it describes is up, and anything up but not in the manifest is planned again.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol
+
+from builder.build import BuiltObject, SourceOutcome
+from builder.errors import UsageError
+from builder.models import CacheConfig, RetentionConfig
+from publish.manifest import (MANIFEST_KEY, PRIVATE_CACHE_CONTROL, add_event, decode_manifest, encode_manifest,
+                              snapshot_key)
+from publish.plan import Plan, SourcePlan, compute_plan, md5_hex, object_meta
+from publish.propagation import invalidation_paths, visible_everywhere_by
+from publish.report import PublishReport, SourceResult
+from publish.s3 import PublishError
+
+log = logging.getLogger(__name__)
+
+
+class Store(Protocol):
+    """Where objects go: S3Store, or anything with the same five calls."""
+
+    prefix: str
+
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None: ...
+    def get(self, key: str) -> bytes | None: ...
+    def copy(self, source: str, key: str, content_type: str, cache_control: str) -> None: ...
+    def delete(self, keys: Iterable[str]) -> None: ...
+    def list(self) -> dict[str, str]: ...
+
+
+class Publisher:
+    """Publishes finished builds to one store, records their propagation, and rolls sources back."""
+
+    def __init__(self, store: Store, cache: CacheConfig, retention: RetentionConfig | None = None, *,
+                 invalidator: Any = None, clock: Callable[[], float] = time.time, workers: int = 1,
+                 configure_bucket: bool = False):
+        self.store, self.cache, self.retention = store, cache, retention or RetentionConfig()
+        self._configure_bucket = configure_bucket
+        self.invalidator, self.clock, self._workers = invalidator, clock, max(1, workers)
+
+    def read_state(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """Return the manifest and the real listing of the store."""
+        return decode_manifest(self.store.get(MANIFEST_KEY)), self.store.list()
+
+    def write_state(self, manifest: dict[str, Any], listing: dict[str, str]) -> None:
+        """Store the manifest, unless the store already holds exactly these bytes."""
+        body = encode_manifest(manifest)
+        if listing.get(MANIFEST_KEY) != md5_hex(body):
+            self.store.put(MANIFEST_KEY, body, "application/json", PRIVATE_CACHE_CONTROL)
+
+    def plan(self, outcomes: Iterable[SourceOutcome], keep_only: set[str] | None = None) -> Plan:
+        """Return what publishing `outcomes` would change."""
+        manifest, listing = self.read_state()
+        return compute_plan(outcomes, manifest, listing, self.cache, now=self.clock(),
+                            grace_period=self.retention.grace_period, keep_only=keep_only)
+
+    def publish(self, outcomes: Iterable[SourceOutcome], *, invalidate: bool = False,
+                keep_only: set[str] | None = None) -> PublishReport:
+        """Publish every built source; a source that cannot be published completely keeps what it served."""
+        manifest, listing = self.read_state()
+        now = self.clock()
+        plan = compute_plan(outcomes, manifest, listing, self.cache, now=now,
+                            grace_period=self.retention.grace_period, keep_only=keep_only)
+        report = PublishReport()
+        if self._configure_bucket:  # settings are fetched cross-origin
+            self.store.ensure_cors()  # type: ignore[attr-defined]
+        # Phase 1: every new immutable object, once, before anything references it.
+        failed_keys = self._upload_immutables(plan, report)
+        # Phase 2: per source, its build copy and then its entry objects.
+        for source, result in zip(plan.sources, self._map(lambda s: self._publish_source(s, manifest, failed_keys,
+                                                                                      report), plan.sources)):
+            report.results.append(result)
+            if result.status in ("published", "removed"):
+                self._record_source(manifest, source, result)
+        # Phase 3: invalidate the changed entry paths, then record and collect.
+        changed = [k for r in report.results if r.status in ("published", "removed")
+                   for k in r.uploaded + r.deleted if not manifest["objects"].get(k, {}).get("immutable")]
+        self.invalidate_changed(manifest, changed, report, invalidate)
+        self._update_orphans(manifest, plan, now)
+        expired = self._expired(manifest, plan)
+        self.write_state(manifest, listing)
+        if expired:
+            self.store.delete(expired)
+            report.collected = expired
+        return report
+
+    def _map(self, work: Callable[[SourcePlan], SourceResult], items: Iterable[SourcePlan]) -> list[SourceResult]:
+        if self._workers == 1:
+            return [work(item) for item in items]
+        with ThreadPoolExecutor(self._workers, thread_name_prefix="bundlesmith-publish") as pool:
+            return list(pool.map(work, items))
+
+    def _upload_immutables(self, plan: Plan, report: PublishReport) -> dict[str, str]:
+        """Upload each immutable object the plan adds or updates; return {key: error} for those that failed."""
+        wanted: dict[str, BuiltObject] = {}
+        for source in plan.sources:
+            wanted.update({o.key: o for o in source.uploads() if o.immutable})
+
+        def upload(obj: BuiltObject) -> tuple[str, str | None]:
+            try:
+                self._put(obj, report)
+                return obj.key, None
+            except PublishError as exc:
+                return obj.key, str(exc)
+        objects = sorted(wanted.values(), key=lambda o: o.key)
+        results = [upload(o) for o in objects] if self._workers == 1 else list(
+            ThreadPoolExecutor(self._workers).map(upload, objects))
+        return {key: error for key, error in results if error}
+
+    def _put(self, obj: BuiltObject, report: PublishReport, key: str | None = None,
+             cache_control: str | None = None) -> None:
+        meta = object_meta(obj, self.cache)
+        self.store.put(key or obj.key, obj.body, obj.content_type, cache_control or meta["cache_control"])
+        report.puts += 1
+        report.uploaded_bytes += len(obj.body)
+
+    def _publish_source(self, source: SourcePlan, manifest: dict[str, Any], failed_keys: dict[str, str],
+                        report: PublishReport) -> SourceResult:
+        """Upload one source's copy and entry objects; on failure put back what it served."""
+        state = manifest["sources"].get(source.source_id, {})
+        if source.failure is not None:
+            problems = "; ".join(p.message for p in source.failure.problems[:3]) or "it could not be built"
+            return SourceResult(source.source_id, "not-built", error=problems, kept_build_id=state.get("build_id"))
+        if source.removed:
+            try:
+                self.store.delete(source.delete)
+            except PublishError as exc:
+                return SourceResult(source.source_id, "failed", error=str(exc), kept_build_id=state.get("build_id"))
+            return SourceResult(source.source_id, "removed", deleted=list(source.delete))
+        build = source.build
+        assert build is not None
+        result = SourceResult(source.source_id, "unchanged", build.build_id)
+        if not source.changed and not source.new_build:
+            return result
+        broken = [k for o in source.uploads() if o.immutable and (k := o.key) in failed_keys]
+        if broken:
+            return SourceResult(source.source_id, "failed", build.build_id, error=failed_keys[broken[0]],
+                                kept_build_id=state.get("build_id"))
+        replaced: list[str] = []
+        try:
+            if source.new_build:
+                for obj in build.entry_objects:
+                    self._put(obj, report, snapshot_key(build.source_id, build.build_id, obj.key),
+                              PRIVATE_CACHE_CONTROL)
+            for obj in source.uploads():
+                if not obj.immutable:
+                    replaced.append(obj.key)
+                    self._put(obj, report)
+            self.store.delete(source.delete)
+        except PublishError as exc:
+            log.error("%s; restoring what %s served", exc, source.source_id)
+            restore_error = self._restore(source.source_id, state, manifest, replaced)
+            return SourceResult(source.source_id, "failed", build.build_id,
+                                error=str(exc) + (f"; and restoring failed: {restore_error}" if restore_error else ""),
+                                kept_build_id=state.get("build_id"))
+        result.status = "published"
+        result.uploaded = [o.key for o in source.uploads()]
+        result.deleted = list(source.delete)
+        return result
+
+    def _restore(self, source_id: str, state: dict[str, Any], manifest: dict[str, Any],
+                 replaced: list[str]) -> str | None:
+        """Put back the previous bytes of entry objects a failed source already replaced."""
+        previous = state.get("build_id")
+        try:
+            for key in replaced:
+                meta = manifest["objects"].get(key)
+                if meta is None:
+                    self.store.delete([key])  # it did not exist before
+                else:
+                    self.store.copy(snapshot_key(source_id, previous, key), key, meta["content_type"],
+                                    meta["cache_control"])
+        except PublishError as exc:
+            return str(exc)
+        return None
+
+    def _record_source(self, manifest: dict[str, Any], source: SourcePlan, result: SourceResult) -> None:
+        """Write one published source into the in-memory manifest."""
+        now = self.clock()
+        if source.removed:
+            for key in source.delete:
+                manifest["objects"].pop(key, None)
+            manifest["sources"].pop(source.source_id, None)
+            self._drop_snapshots(manifest, source.source_id, manifest["builds"].pop(source.source_id, []))
+            return
+        build = source.build
+        assert build is not None
+        state = manifest["sources"].setdefault(source.source_id, {})
+        for key in source.delete:
+            manifest["objects"].pop(key, None)
+        uploaded = set(result.uploaded)
+        for obj in build.objects:
+            meta = manifest["objects"].get(obj.key)
+            if obj.key in uploaded or meta is None:
+                meta = {**object_meta(obj, self.cache), "published_at": now,
+                        "visible_everywhere_by": visible_everywhere_by(now, self.cache, immutable=obj.immutable)}
+                manifest["objects"][obj.key] = meta
+        entries = [manifest["objects"][o.key]["visible_everywhere_by"] for o in build.entry_objects]
+        if source.changed or state.get("build_id") != build.build_id:
+            state.update({"source_id": source.source_id, "write_key": build.write_key, "build_id": build.build_id,
+                          "objects": sorted(o.key for o in build.objects), "published_at": now,
+                          "visible_everywhere_by": max(entries, default=now)})
+            add_event(state, {"action": "publish", "build_id": build.build_id, "at": now})
+        if source.new_build:
+            builds = manifest["builds"].setdefault(source.source_id, [])
+            builds.append({"build_id": build.build_id, "published_at": now,
+                           "objects": {o.key: {"sha256": o.sha256, "content_type": o.content_type,
+                                               "immutable": o.immutable} for o in build.objects}})
+            manifest["builds"][source.source_id] = builds[-self.retention.builds_per_source:]
+            self._drop_snapshots(manifest, source.source_id, builds[:-self.retention.builds_per_source])
+
+    @staticmethod
+    def _drop_snapshots(manifest: dict[str, Any], source_id: str, builds: list[dict[str, Any]]) -> None:
+        """Mark the private copies of builds no longer retained for deletion after the manifest is written."""
+        manifest.setdefault("dropped_snapshots", []).extend(
+            snapshot_key(source_id, b["build_id"], k) for b in builds for k, m in b["objects"].items()
+            if not m["immutable"])
+
+    def invalidate_changed(self, manifest: dict[str, Any], changed: list[str], report: PublishReport,
+                           wanted: bool) -> None:
+        """Invalidate the changed entry paths (when wanted) and record when they are visible everywhere."""
+        if not wanted or not changed:
+            return
+        if self.invalidator is None:
+            raise UsageError("--invalidate needs a CloudFront `distribution` on the target")
+        done = self.invalidator.invalidate(invalidation_paths(changed, self.store.prefix))
+        report.invalidation = done
+        completed = done.get("completed_at") if done else None
+        if completed is None:
+            return
+        for key in changed:
+            meta = manifest["objects"].get(key)
+            if meta is not None:
+                meta["invalidated_at"] = completed
+                meta["visible_everywhere_by"] = visible_everywhere_by(meta["published_at"], self.cache,
+                                                                      invalidated_at=completed)
+        for state in manifest["sources"].values():
+            entries = [manifest["objects"][k]["visible_everywhere_by"] for k in state.get("objects", [])
+                       if k in manifest["objects"] and not manifest["objects"][k].get("immutable")]
+            if set(state.get("objects", [])) & set(changed):
+                state["visible_everywhere_by"] = max(entries, default=state.get("visible_everywhere_by"))
+                state["invalidated_at"] = completed
+
+    def _update_orphans(self, manifest: dict[str, Any], plan: Plan, now: float) -> None:
+        orphans = manifest["orphans"]
+        for key in plan.adopted:
+            orphans.pop(key, None)
+        for key in plan.orphaned:
+            orphans.setdefault(key, now)
+
+    def _expired(self, manifest: dict[str, Any], plan: Plan) -> list[str]:
+        """Drop expired orphans and dropped build copies from the manifest; return the keys to delete."""
+        expired = [k for k in plan.expired if k in manifest["orphans"]]
+        for key in expired:
+            manifest["orphans"].pop(key, None)
+            manifest["objects"].pop(key, None)
+        return sorted(set(expired) | set(manifest.pop("dropped_snapshots", [])))
+
+    # --- rollback and status ------------------------------------------------------------------------------------
+
+    def rollback(self, source_id: str, to: str | None = None, *, invalidate: bool = False) -> PublishReport:
+        """Serve an earlier retained build of `source_id` again (the previous one unless `to` names one)."""
+        from publish.versions import rollback_source
+        return rollback_source(self, source_id, to, invalidate=invalidate)
+
+    def status(self) -> dict[str, Any]:
+        """Return the manifest's view of every source: build, published_at, visible_everywhere_by, events."""
+        manifest = decode_manifest(self.store.get(MANIFEST_KEY))
+        return {sid: {k: v for k, v in state.items() if k != "objects"} | {
+                    "builds": [b["build_id"] for b in manifest["builds"].get(sid, [])],
+                    "objects": {k: manifest["objects"].get(k, {}) for k in state.get("objects", [])}}
+                for sid, state in sorted(manifest["sources"].items())}
+

@@ -1,0 +1,170 @@
+"""The S3 boundary: the only module that calls S3, with retries and one place that translates AWS errors.
+
+    client = boto3.client("s3", config=NO_BOTOCORE_RETRIES)     # created by the caller, after any mock starts
+    store = S3Store(client, "acme-cdn", "prod", sleep=time.sleep)
+    store.put("v1/projects/wk/settings", body, "application/json", "public, max-age=300, s-maxage=1500")
+    store.list()          # {"v1/projects/wk/settings": "<md5 etag>", ...}  (keys relative to the prefix)
+
+Exceptions (every one a `builder.errors.BundlesmithError`, so the CLI prints it without a traceback):
+
+    PublishError          an S3 or CloudFront call failed for good; the message names the operation, key, bucket
+     └── TransientError   throttling (503 SlowDown), a 5xx or a timeout: retried with exponential backoff first
+
+`translate_aws_errors(what)` turns botocore exceptions into these with `raise ... from exc`, keeping the cause.
+Retries are ours (botocore's own are turned off by NO_BOTOCORE_RETRIES), so their number and the backoff are
+visible, and tests drive them with an injected `sleep`.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, ConnectionError as BotoConnectionError
+from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
+
+from builder.errors import BundlesmithError
+
+log = logging.getLogger(__name__)
+
+NO_BOTOCORE_RETRIES = Config(retries={"total_max_attempts": 1}, connect_timeout=10, read_timeout=30)
+TRANSIENT_CODES = {"SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "RequestTimeTooSkewed",
+                   "InternalError", "ServiceUnavailable", "TooManyRequestsException", "503", "500"}
+CORS_RULES = [{"AllowedMethods": ["GET", "HEAD"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"],
+               "ExposeHeaders": ["ETag", "Age"], "MaxAgeSeconds": 3600}]
+T = TypeVar("T")
+
+
+class PublishError(BundlesmithError):
+    """A call to the target failed for good."""
+
+
+class TransientError(PublishError):
+    """A call failed in a way worth retrying (throttling, 5xx, timeout)."""
+
+
+@contextmanager
+def translate_aws_errors(what: str) -> Iterator[None]:
+    """Translate botocore exceptions raised inside the block into PublishError / TransientError."""
+    try:
+        yield
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        code = str(error.get("Code", ""))
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        message = f"{what}: {code or status} {error.get('Message', '')}".rstrip()
+        if code in TRANSIENT_CODES or status >= 500:
+            raise TransientError(message) from exc
+        raise PublishError(message) from exc
+    except (ReadTimeoutError, ConnectTimeoutError, BotoConnectionError) as exc:
+        raise TransientError(f"{what}: {exc}") from exc
+    except BotoCoreError as exc:
+        raise PublishError(f"{what}: {exc}") from exc
+
+
+def with_retries(call: Callable[[], T], what: str, *, sleep: Callable[[float], None], attempts: int = 5,
+                 backoff: float = 0.2) -> T:
+    """Run `call` inside translate_aws_errors, retrying transient failures with exponential backoff."""
+    for attempt in range(1, attempts + 1):
+        try:
+            with translate_aws_errors(what):
+                return call()
+        except TransientError as exc:
+            if attempt == attempts:
+                raise
+            delay = backoff * 2 ** (attempt - 1)
+            log.warning("%s (attempt %d of %d); retrying in %.1f s", exc, attempt, attempts, delay)
+            sleep(delay)
+    raise AssertionError("unreachable")
+
+
+class S3Store:
+    """One bucket and prefix; keys given to and returned by it are relative to the prefix."""
+
+    def __init__(self, client: Any, bucket: str, prefix: str = "", *, sleep: Callable[[float], None] = time.sleep,
+                 attempts: int = 5, backoff: float = 0.2):
+        self.client, self.bucket = client, bucket
+        self.prefix = prefix.strip("/") + "/" if prefix.strip("/") else ""
+        self._sleep, self._attempts, self._backoff = sleep, attempts, backoff
+
+    def _call(self, call: Callable[[], T], what: str) -> T:
+        return with_retries(call, what, sleep=self._sleep, attempts=self._attempts, backoff=self._backoff)
+
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None:
+        """Upload one object with its headers."""
+        self._call(lambda: self.client.put_object(
+            Bucket=self.bucket, Key=self.prefix + key, Body=body, ContentType=content_type,
+            CacheControl=cache_control), f"Failed to upload {self.prefix + key} to {self.bucket}")
+
+    def get(self, key: str) -> bytes | None:
+        """Return the bytes of one object, or None when there is none."""
+        def call() -> bytes | None:
+            try:
+                return self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)["Body"].read()
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                    return None
+                raise
+        return self._call(call, f"Failed to read {self.prefix + key} from {self.bucket}")
+
+    def copy(self, source: str, key: str, content_type: str, cache_control: str) -> None:
+        """Copy an object of this store to another key, replacing its headers."""
+        self._call(lambda: self.client.copy_object(
+            Bucket=self.bucket, Key=self.prefix + key, CopySource={"Bucket": self.bucket, "Key": self.prefix + source},
+            MetadataDirective="REPLACE", ContentType=content_type, CacheControl=cache_control),
+            f"Failed to copy {self.prefix + source} to {self.prefix + key} in {self.bucket}")
+
+    def delete(self, keys: Iterable[str]) -> None:
+        """Delete objects, a thousand per request."""
+        keys = sorted(keys)
+        for start in range(0, len(keys), 1000):
+            batch = [{"Key": self.prefix + k} for k in keys[start:start + 1000]]
+            result = self._call(lambda: self.client.delete_objects(
+                Bucket=self.bucket, Delete={"Objects": batch, "Quiet": True}),
+                f"Failed to delete {len(batch)} objects from {self.bucket}")
+            errors = result.get("Errors") or []
+            if errors:
+                raise PublishError(f"Failed to delete {errors[0].get('Key')} from {self.bucket}: "
+                                   f"{errors[0].get('Code')} {errors[0].get('Message', '')}".rstrip())
+
+    def list(self) -> dict[str, str]:
+        """Return every key under the prefix with its ETag (the MD5 of a single-part upload)."""
+        found: dict[str, str] = {}
+        token: str | None = None
+        while True:
+            args = {"Bucket": self.bucket, "Prefix": self.prefix, **({"ContinuationToken": token} if token else {})}
+            page = self._call(lambda: self.client.list_objects_v2(**args), f"Failed to list {self.bucket}/{self.prefix}")
+            for item in page.get("Contents", []):
+                found[item["Key"][len(self.prefix):]] = item["ETag"].strip('"')
+            token = page.get("NextContinuationToken")
+            if not page.get("IsTruncated") or not token:
+                return found
+
+    def head(self, key: str) -> dict[str, Any]:
+        """Return the stored headers of one object (ContentType, CacheControl, ...)."""
+        return self._call(lambda: self.client.head_object(Bucket=self.bucket, Key=self.prefix + key),
+                          f"Failed to read the headers of {self.prefix + key} in {self.bucket}")
+
+    def ensure_cors(self) -> bool:
+        """Let browsers GET objects cross-origin (settings are fetched with fetch()); True if it changed."""
+        def current() -> list[dict[str, Any]]:
+            try:
+                return self.client.get_bucket_cors(Bucket=self.bucket).get("CORSRules", [])
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") == "NoSuchCORSConfiguration":
+                    return []
+                raise
+        rules = self._call(current, f"Failed to read the CORS configuration of {self.bucket}")
+        if _cors_allows_get(rules):
+            return False
+        self._call(lambda: self.client.put_bucket_cors(Bucket=self.bucket, CORSConfiguration={
+            "CORSRules": [r for r in rules if r] + CORS_RULES}), f"Failed to configure CORS on {self.bucket}")
+        return True
+
+
+def _cors_allows_get(rules: list[dict[str, Any]]) -> bool:
+    """True when some rule already lets any origin GET."""
+    return any("GET" in r.get("AllowedMethods", []) and "*" in r.get("AllowedOrigins", []) for r in rules)

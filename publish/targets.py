@@ -1,0 +1,137 @@
+"""Publish targets looked up by URL scheme: a local directory or an S3 bucket behind CloudFront.
+
+    target = open_target(workspace_dir, config, "production")     # the `targets:` entry of workspace.yaml
+    target.plan(outcomes, keep_only=ids)       # publish.plan.Plan
+    target.publish(outcomes, invalidate=True)  # publish.report.PublishReport
+    target.rollback("storefront"); target.status()
+
+    file://public, public, /srv/cdn   -> LocalPublisher (publish.local.LocalTarget); relative to the workspace dir
+    s3://bucket/prefix                -> publish.publisher.Publisher over publish.s3.S3Store (+ CloudFront)
+
+Every target has the same four methods. AWS clients are made by `make_client(service, target)` when a target is
+opened (never at import time); tests pass their own, created after moto starts. An unknown scheme is a UsageError.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlparse
+
+from builder.build import SourceOutcome
+from builder.errors import UsageError
+from builder.models import CacheConfig, TargetConfig, WorkspaceFile
+from publish.plan import Plan, compute_plan
+from publish.report import PublishReport, SourceResult
+
+ClientFactory = Callable[[str, TargetConfig], Any]
+
+
+class Target(Protocol):
+    """What every publish target does."""
+
+    def plan(self, outcomes: Iterable[SourceOutcome], keep_only: set[str] | None = None) -> Plan: ...
+    def publish(self, outcomes: Iterable[SourceOutcome], *, invalidate: bool = False,
+                keep_only: set[str] | None = None) -> PublishReport: ...
+    def rollback(self, source_id: str, to: str | None = None, *, invalidate: bool = False) -> PublishReport: ...
+    def status(self) -> dict[str, Any]: ...
+
+
+def make_client(service: str, target: TargetConfig) -> Any:
+    """Create a boto3 client for a target (our retries, not botocore's)."""
+    import boto3
+
+    from publish.s3 import NO_BOTOCORE_RETRIES
+    endpoint = target.endpoint_url if service == "s3" else None
+    return boto3.client(service, region_name=target.region, endpoint_url=endpoint, config=NO_BOTOCORE_RETRIES)
+
+
+def open_target(workspace_dir: Path, config: WorkspaceFile, env: str, *, make_client: ClientFactory | None = None,
+                clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep,
+                workers: int = 8) -> Target:
+    """Open the target named `env` in the workspace's `targets:`."""
+    target = config.targets.get(env)
+    if target is None:
+        raise UsageError(f"no target named '{env}' in {workspace_dir / 'workspace.yaml'}; "
+                         f"targets: {', '.join(sorted(config.targets)) or 'none'}")
+    scheme = urlparse(target.url).scheme
+    opener = OPENERS.get(scheme)
+    if opener is None:
+        raise UsageError(f"target '{env}' has the URL {target.url!r}, whose scheme '{scheme}' is unknown; "
+                         "use a directory, file://DIR or s3://BUCKET/PREFIX")
+    return opener(workspace_dir, config, target, make_client or globals()["make_client"], clock, sleep, workers)
+
+
+def local_dir(workspace_dir: Path, url: str) -> Path:
+    """Resolve a file:// URL or a plain path against the workspace directory."""
+    parsed = urlparse(url)
+    path = Path(parsed.netloc + parsed.path) if parsed.scheme == "file" else Path(url)
+    return path if path.is_absolute() else workspace_dir / path
+
+
+def _open_local(workspace_dir: Path, config: WorkspaceFile, target: TargetConfig, make_client: ClientFactory,
+                clock: Callable[[], float], sleep: Callable[[float], None], workers: int) -> Target:
+    return LocalPublisher(local_dir(workspace_dir, target.url), config.cache, clock=clock)
+
+
+def _open_s3(workspace_dir: Path, config: WorkspaceFile, target: TargetConfig, make_client: ClientFactory,
+             clock: Callable[[], float], sleep: Callable[[float], None], workers: int) -> Target:
+    from publish.cloudfront import CloudFrontInvalidator
+    from publish.publisher import Publisher
+    from publish.s3 import S3Store
+
+    parsed = urlparse(target.url)
+    if not parsed.netloc:
+        raise UsageError(f"target URL {target.url!r} names no bucket; expected s3://BUCKET/PREFIX")
+    store = S3Store(make_client("s3", target), parsed.netloc, parsed.path.strip("/"), sleep=sleep)
+    invalidator = (CloudFrontInvalidator(make_client("cloudfront", target), target.distribution, clock=clock,
+                                         sleep=sleep) if target.distribution else None)
+    return Publisher(store, config.cache, config.retention, invalidator=invalidator, clock=clock, workers=workers,
+                     configure_bucket=True)
+
+
+OPENERS = {"": _open_local, "file": _open_local, "s3": _open_s3}
+
+
+class LocalPublisher:
+    """The local-directory target (`publish.local.LocalTarget`) behind the common Target interface."""
+
+    def __init__(self, root: Path, cache: CacheConfig, *, clock: Callable[[], float] = time.time):
+        from publish.local import LocalTarget
+
+        self.root, self.cache, self.clock = root, cache, clock
+        self.local = LocalTarget(root)
+
+    def plan(self, outcomes: Iterable[SourceOutcome], keep_only: set[str] | None = None) -> Plan:
+        """Return what writing `outcomes` would change in the directory."""
+        manifest = self.local.read_manifest()
+        objects = {k: {**m, "immutable": k.startswith("next-integrations/")} for k, m in manifest["objects"].items()}
+        listing = {k: m.get("md5") for k, m in objects.items() if (self.root / k).is_file()}
+        state = {**manifest, "objects": objects, "builds": {}, "orphans": {}}
+        return compute_plan(outcomes, state, listing, self.cache, now=self.clock(), grace_period=0,
+                            keep_only=keep_only)
+
+    def publish(self, outcomes: Iterable[SourceOutcome], *, invalidate: bool = False,
+                keep_only: set[str] | None = None) -> PublishReport:
+        """Write the built sources into the directory (there is no CDN to invalidate)."""
+        if invalidate:
+            raise UsageError(f"--invalidate needs an s3:// target with a CloudFront distribution, not {self.root}")
+        local = self.local.apply(outcomes, self.cache, keep_only=keep_only)
+        report = PublishReport(puts=len(local.written), collected=list(local.removed))
+        report.results += [SourceResult(sid, "published") for sid in local.built]
+        report.results += [SourceResult(f.source_id or f.file, "not-built",
+                                        error="; ".join(p.message for p in f.problems[:3])) for f in local.failed]
+        return report
+
+    def rollback(self, source_id: str, to: str | None = None, *, invalidate: bool = False) -> PublishReport:
+        """Refuse: a local directory keeps no earlier builds."""
+        raise UsageError(f"{self.root} is a local directory, which keeps no earlier builds; rollback needs an "
+                         "s3:// target")
+
+    def status(self) -> dict[str, Any]:
+        """Return what the directory's manifest says each source serves."""
+        manifest = self.local.read_manifest()
+        return {sid: {**{k: v for k, v in s.items() if k != "objects"}, "builds": [s.get("build_id")],
+                      "objects": {k: manifest["objects"].get(k, {}) for k in s.get("objects", [])}}
+                for sid, s in sorted(manifest["sources"].items())}
