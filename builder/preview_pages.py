@@ -11,6 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from builder.assets import Assets
+from builder.build import bundle_key, settings_key
 from builder.jsonsafe import script_json
 from builder.preview import PreviewSource, PreviewStatus
 from builder.snippet import render_snippet
@@ -33,7 +34,7 @@ def render_inspector(assets: Assets, status: PreviewStatus, source: PreviewSourc
                          for d in source.destinations],
         "page_url": f"/_preview/sources/{source.id}/page", "status_url": "/_preview/status.json",
         "events_url": f"/_preview/events.json?write_key={source.write_key}",
-        "settings_url": f"/v1/projects/{source.write_key}/settings",
+        "settings_url": f"/{settings_key(source.write_key)}", "bundle_url": f"/{bundle_key(source.write_key)}",
     }
     return assets.render("preview/inspector.html.j2", status=status, source=source, extras=extras,
                          categories=categories, data_json=_json(data))

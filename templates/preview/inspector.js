@@ -90,7 +90,10 @@
     buildId = status.build_id;
     d.getElementById("build-id").textContent = buildId;
     if (mine) dests = mine.destinations.map(function (x) { return { name: x.name, destination: x.destination, categories: x.consent_categories }; });
-    frame.src = frame.src;  /* the new bundle, in a fresh page */
+    /* The entry objects carry their published Cache-Control, so this browser may hold the old ones: fetch them
+       again past the cache (which stores the new copies), then open the test page afresh on the new build. */
+    var again = [data.settings_url, data.bundle_url].map(function (url) { return w.fetch(url, { cache: "reload" }).catch(function () {}); });
+    Promise.all(again).then(function () { frame.src = frame.src; });
   }
 
   function json(url) { return w.fetch(url, { cache: "no-store" }).then(function (r) { return r.json(); }); }
