@@ -27,7 +27,8 @@ from builder.assets import Assets
 from builder.build import Builder, SourceBuild, SourceOutcome
 from builder.catalog import Catalog, load_catalog
 from builder.models import CdnConfig, CollectorConfig, WorkspaceFile
-from builder.problems import Problem
+from builder.errors import BundlesmithError
+from builder.problems import Problem, format_problems
 from builder.settings import device_instances
 from builder.watch import MAX_DELAY, QUIET_PERIOD, Watcher
 from builder.workspace import SourceConfig, load_workspace, load_workspace_file
@@ -70,6 +71,7 @@ class PreviewStatus:
     built_at: float
     sources: tuple[PreviewSource, ...] = ()
     problems: tuple[str, ...] = ()  # every problem of the last build, `file:line: ...`, sorted
+    environments: tuple[str, ...] = ()  # the publish targets a plan can be shown for
 
     def source(self, source_id: str) -> PreviewSource | None:
         """Return the source with this id, or None."""
@@ -140,8 +142,20 @@ class PreviewSite:
         sources = tuple(self._describe(entry, outcome, known.get(entry.file))
                         for entry, outcome in zip(workspace.sources, outcomes))
         return PreviewStatus(build_id=_combined_id(sources), build_number=number, built_at=time.time(),
-                             sources=sources,
+                             sources=sources, environments=tuple(sorted(workspace.config.targets)),
                              problems=_lines(p for o in outcomes if not isinstance(o, SourceBuild) for p in o.problems))
+
+    def plan(self, env: str) -> str:
+        """Return what publishing the draft config to `env` would change, per source (`bundlesmith plan`)."""
+        from publish.report import format_plan
+        from publish.targets import open_target
+
+        workspace = load_workspace(self.root, self.catalog)
+        if workspace.config is None:
+            raise BundlesmithError(format_problems(workspace.problems))
+        outcomes = list(self._builder.build_all(workspace))  # the real CDN and collector: what would be published
+        keep = {s.source.id for s in workspace.sources if s.source is not None}
+        return format_plan(open_target(self.root, workspace.config, env).plan(outcomes, keep_only=keep))
 
     def _describe(self, entry: SourceConfig, outcome: SourceOutcome, before: PreviewSource | None) -> PreviewSource:
         """Describe a source as served: a built one as it is now, a failed one as its last good build."""
@@ -206,7 +220,7 @@ def open_preview(root: Path, *, host: str = "127.0.0.1", port: int = 8000, vendo
         server = PreviewServer(out, host=host, port=port, assets=assets, vendor_stubs=vendor_stubs,
                                clock=ScaledClock(time_scale) if simulate_cache else None)
         site = PreviewSite(root, out, server.url, catalog, assets)
-        server.status = site.status
+        server.status, server.plan = site.status, site.plan
         site.rebuild()
         with server, Watcher(root, site.rebuild, quiet=quiet, max_delay=max_delay,
                              ignore_dirs=[out, *_output_dirs(root)]):

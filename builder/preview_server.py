@@ -12,6 +12,7 @@ Routes:
     /_preview/sources/<id>/             the inspector beside the source's test page
     /_preview/sources/<id>/page         the test page: the standard snippet pointed at this server
     /_preview/events.json?write_key=K   what the collector received for one source
+    /_preview/plan?env=NAME             what publishing the draft to a target would change (`bundlesmith plan`)
     /_preview/static/<file>             the pages' scripts and styles (templates/preview/)
     /_vendor/<slug>.js                  the recording stub of a vendor SDK (--vendor-stubs)
     POST /_collect/<t|i|p|g|a>          the collector
@@ -131,6 +132,7 @@ class PreviewServer:
         self.cache = CacheChain(self.origin.get, clock) if clock is not None else None
         self._cache_lock = threading.Lock()
         self.status: Callable[[], PreviewStatus] = lambda: PreviewStatus("none", 0, 0.0)
+        self.plan: Callable[[str], str] | None = None  # env -> the publish plan, as `bundlesmith plan` prints it
         self._server = ThreadingHTTPServer((host, port), _handler(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="bundlesmith-preview", daemon=True)
@@ -170,6 +172,16 @@ class PreviewServer:
             return None
         return (self.stubs.directory / f"{slug}.js").read_bytes()
 
+    def plan_text(self, env: str) -> str | None:
+        """Return the publish plan of the draft config for `env`, or why there is none."""
+        if self.plan is None or env not in self.status().environments:
+            return None
+        try:
+            return self.plan(env)
+        except Exception as exc:  # a target that cannot be read (no credentials, no network) is reported, not fatal
+            log.info("no plan for %s: %s", env, exc)
+            return f"no plan for '{env}': {exc}"
+
     def page(self, path: str, query: dict[str, list[str]]) -> str | None:
         """Render the HTML page at `path`, or None when there is none."""
         status = self.status()
@@ -186,7 +198,7 @@ class PreviewServer:
 
     def _extras(self) -> dict[str, Any]:
         """Return what the pages say about the server's modes."""
-        return {"vendor_stubs": self.stubs is not None, "plan": None,
+        return {"vendor_stubs": self.stubs is not None, "plan": self.plan is not None,
                 "time_scale": getattr(self.clock, "time_scale", None) if self.clock else None}
 
 
@@ -220,6 +232,11 @@ def _handler(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
             path, query = url.path, parse_qs(url.query)
             if path == "/_preview/status.json":
                 return self._json(server.status().as_dict())
+            if path == "/_preview/plan":
+                text = server.plan_text(query.get("env", [""])[0])
+                if text is not None:
+                    return self._send(200, (text + "\n").encode(), {"Content-Type": "text/plain; charset=utf-8",
+                                                                    "Cache-Control": "no-store"}, head)
             if path == "/_preview/events.json":
                 return self._json(server.collector.events(query.get("write_key", [None])[0]))
             if path.startswith("/_preview/static/"):

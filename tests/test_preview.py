@@ -164,3 +164,14 @@ def test_scaled_clock_runs_at_the_time_scale():
     assert clock() == 150.0
     with pytest.raises(ValueError, match="positive"):
         ScaledClock(0)
+
+
+def test_the_index_links_the_publish_plan_of_each_environment(acme):
+    with open_preview(acme, port=0) as preview:
+        index = _get(preview.url + "/")[2].decode()
+        assert 'href="/_preview/plan?env=local"' in index
+        status, _, body = _get(preview.url + "/_preview/plan?env=local")
+        text = body.decode()
+        assert status == 200 and "storefront: add " in text and "total: add" in text   # nothing published yet
+        assert _get(preview.url + "/_preview/plan?env=nowhere")[0] == 404
+    assert not (acme / "public").exists()                                              # a plan writes nothing
