@@ -33,7 +33,7 @@ class CloudFrontInvalidator:
         deadline = self._clock() + self._timeout
         pending = set(ids)
         while pending and self._clock() < deadline:
-            pending = {i for i in pending if self._status(i) != "Completed"}
+            pending = {i for i in pending if self._status(i).lower() != "completed"}
             if pending:
                 self._sleep(self._poll)
         completed = None if pending else self._clock()

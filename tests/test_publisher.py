@@ -176,3 +176,28 @@ def test_propagation_is_recorded_per_object(s3, tmp_path):
     plugin = next(m for k, m in status["storefront"]["objects"].items() if k.startswith("next-integrations/"))
     assert plugin["visible_everywhere_by"] == plugin["published_at"]
     assert status["marketing"]["visible_everywhere_by"] == 2800.0
+
+
+def test_an_unreferenced_plugin_is_deleted_only_after_the_grace_period(s3, tmp_path):
+    root = copy_acme(tmp_path)
+    edit(root / "workspace.yaml", "limits:", "retention: {builds_per_source: 1, grace_period: 3600}\nlimits:")
+    config, outcomes = build(root)
+    clock = Clock(0.0)
+    publisher_for(config, s3, BUCKET, clock=clock).publish(outcomes)
+    hotjar = next(o.key for b in outcomes if isinstance(b, SourceBuild) for o in b.objects if "/hotjar/" in o.key)
+    text = (root / "sources" / "storefront.yaml").read_text()
+    start = text.index("  - destination: Hotjar")
+    end = text.find("  - destination:", start + 1)
+    (root / "sources" / "storefront.yaml").write_text(text[:start] + (text[end:] if end > 0 else ""))
+    config, outcomes = build(root)
+    assert hotjar not in {o.key for b in outcomes if isinstance(b, SourceBuild) for o in b.objects}
+    for now in (10.0, 20.0, 20.0 + 3599):  # dropped from retention at 10, orphaned at 20, still in grace
+        clock.now = now
+        report = publisher_for(config, s3, BUCKET, clock=clock).publish(outcomes)
+        assert hotjar not in report.collected and _body(s3, hotjar)
+    clock.now = 20.0 + 3600
+    report = publisher_for(config, s3, BUCKET, clock=clock).publish(outcomes)
+    assert hotjar in report.collected
+    assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET, Prefix=f"site/{hotjar}")
+    manifest = json.loads(_body(s3, MANIFEST_KEY))
+    assert len(manifest["builds"]["storefront"]) == 1 and hotjar not in manifest["orphans"]
