@@ -5,6 +5,7 @@
     bundlesmith catalog [--json]            the destinations bundlesmith knows
     bundlesmith snippet WORKSPACE SOURCE_ID the HTML install snippet of a web source
     bundlesmith schema [workspace|source]   JSON Schema of the workspace files, for editors
+    bundlesmith preview WORKSPACE           QA preview of the draft config: test pages, inspector, collector
 
 Errors print as messages, never tracebacks: exit 1 for invalid input, 2 for usage errors.
 """
