@@ -4,7 +4,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import selectors
 import shutil
+import signal
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -175,3 +179,22 @@ def test_the_index_links_the_publish_plan_of_each_environment(acme):
         assert status == 200 and "storefront: add " in text and "total: add" in text   # nothing published yet
         assert _get(preview.url + "/_preview/plan?env=nowhere")[0] == 404
     assert not (acme / "public").exists()                                              # a plan writes nothing
+
+
+def test_the_cli_serves_until_interrupted_and_says_when_the_port_is_taken(acme):
+    command = [str(Path(sys.executable).parent / "bundlesmith"), "preview", str(acme), "--port", "0"]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(proc.stdout, selectors.EVENT_READ)
+            assert selector.select(timeout=30), "the preview printed nothing"
+        line = proc.stdout.readline()
+        url = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert url and "0 problems" in line, line
+        assert _get(url.group(0) + "_preview/status.json")[0] == 200
+        taken = subprocess.run(command[:-1] + [url.group(1)], capture_output=True, text=True, timeout=60)
+        assert taken.returncode == 2 and f"cannot listen on 127.0.0.1:{url.group(1)}" in taken.stderr
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+    assert "preview stopped" in out
