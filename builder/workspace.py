@@ -102,11 +102,15 @@ def paused_gc() -> Iterator[None]:
 def source_paths(root: Path) -> list[Path]:
     """Return the source files of the workspace, in a stable order."""
     base = root / SOURCES_DIR
-    if not base.is_dir():
-        return []
-    found = [p for p in base.rglob("*") if p.suffix in SOURCE_SUFFIXES and p.is_file()
-             and not any(part.startswith(".") for part in p.relative_to(base).parts)]
-    return sorted(found, key=lambda p: p.relative_to(base).as_posix())
+    found: list[tuple[str, str]] = []  # (path relative to sources/, full path); hidden files and folders skipped
+    for folder, subfolders, names in os.walk(base):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+        relative = os.path.relpath(folder, base)
+        for name in names:
+            full = os.path.join(folder, name)
+            if name.endswith(SOURCE_SUFFIXES) and not name.startswith(".") and os.path.isfile(full):
+                found.append((name if relative == "." else f"{relative}/{name}", full))
+    return [Path(full) for _, full in sorted(found)]
 
 
 def load_workspace_file(root: Path) -> tuple[WorkspaceFile | None, list[Problem]]:

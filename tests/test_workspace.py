@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from builder.workspace import load_workspace
+from builder.workspace import load_workspace, source_paths
 from tests.support.workspaces import web_source, write_workspace
 
 
@@ -76,3 +76,16 @@ def test_broken_yaml_in_one_source_leaves_the_others_valid(tmp_path, catalog):
     workspace = load_workspace(root, catalog)
     assert [s.ok for s in workspace.sources] == [False, True]
     assert workspace.sources[0].problems[0].code == "C-yaml-syntax"
+
+
+def test_source_files_are_yaml_files_under_sources_in_path_order_hidden_ones_skipped(tmp_path):
+    for name in ("b.yaml", "a.yml", "eu/c.yaml", "eu/a.yaml", "notes.txt", ".draft.yaml", ".git/x.yaml",
+                 "b.yaml.swp", "old/.hidden/d.yaml"):
+        (tmp_path / "sources" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "sources" / name).write_text("id: x\n")
+    (tmp_path / "sources" / "folder.yaml").mkdir()
+
+    found = [p.relative_to(tmp_path / "sources").as_posix() for p in source_paths(tmp_path)]
+
+    assert found == ["a.yml", "b.yaml", "eu/a.yaml", "eu/c.yaml"]
+    assert source_paths(tmp_path / "missing") == []
