@@ -123,8 +123,11 @@ class Publisher:
             except PublishError as exc:
                 return obj.key, str(exc)
         objects = sorted(wanted.values(), key=lambda o: o.key)
-        results = [upload(o) for o in objects] if self._workers == 1 else list(
-            ThreadPoolExecutor(self._workers).map(upload, objects))
+        if self._workers == 1:
+            results = [upload(o) for o in objects]
+        else:
+            with ThreadPoolExecutor(self._workers, thread_name_prefix="bundlesmith-upload") as pool:
+                results = list(pool.map(upload, objects))
         return {key: error for key, error in results if error}
 
     def _put(self, obj: BuiltObject, report: PublishReport, key: str | None = None,

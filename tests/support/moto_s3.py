@@ -123,8 +123,11 @@ class _Raw:
 @contextmanager
 def threaded_moto() -> Iterator[str]:
     """Run moto's server on 127.0.0.1 (a free port) for tests that cross threads or processes; yield its URL."""
+    import logging
+
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one log line per request otherwise
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:

@@ -1,0 +1,89 @@
+"""Benchmark: publish N synthetic web sources to S3 (moto's threaded server), then publish one change.
+
+    .venv/bin/python bench/publish_scale.py [--sources 10000] [--workers 8]
+
+Prints, for the first publish and for a publish after one source's config changed: objects uploaded (entry
+objects, their per-build copies and the shared plugin files), bytes, and wall time (plan + upload + manifest).
+The build itself is timed apart (see bench/build_scale.py). moto runs in this process on 127.0.0.1, so the
+figures measure bundlesmith plus moto's HTTP server, not S3's latency.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.build_scale import write_sources  # noqa: E402
+from builder.assets import Assets  # noqa: E402
+from builder.build import Builder  # noqa: E402
+from builder.catalog import load_catalog  # noqa: E402
+from builder.parallel import build_parallel, load_workspace_parallel  # noqa: E402
+from publish.publisher import Publisher  # noqa: E402
+from publish.s3 import S3Store  # noqa: E402
+
+
+def _build(root: Path, jobs: int) -> tuple[object, list[object]]:
+    catalog = load_catalog()
+    workspace = load_workspace_parallel(root, catalog, jobs)
+    assert workspace.ok, workspace.all_problems()[:3]
+    return workspace.config, list(build_parallel(Builder(catalog, Assets.load()), workspace, jobs))
+
+
+def _publish(label: str, publisher: Publisher, outcomes: list[object]) -> None:
+    started = time.perf_counter()
+    report = publisher.publish(outcomes)
+    elapsed = time.perf_counter() - started
+    assert report.ok, report.failed[:3]
+    published = sum(r.status == "published" for r in report.results)
+    print(f"{label:<22} {published:>6} sources published, {report.puts:>6} objects uploaded, "
+          f"{report.uploaded_bytes / 1e6:8.1f} MB, {elapsed:7.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sources", type=int, default=10_000)
+    parser.add_argument("--workers", type=int, default=8, help="upload threads")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="build processes")
+    args = parser.parse_args()
+    for name, value in {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+                        "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        os.environ.setdefault(name, value)
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from publish.s3 import NO_BOTOCORE_RETRIES
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
+    work = Path(tempfile.mkdtemp(prefix="bundlesmith-publish-bench-"))
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        client = boto3.client("s3", endpoint_url=f"http://{host}:{port}", config=NO_BOTOCORE_RETRIES)
+        client.create_bucket(Bucket="bench")
+        write_sources(work / "ws", args.sources)
+        started = time.perf_counter()
+        config, outcomes = _build(work / "ws", args.jobs)
+        print(f"sources:               {args.sources} (built in {time.perf_counter() - started:.1f} s, "
+              f"{args.workers} upload threads)")
+        publisher = Publisher(S3Store(client, "bench", "cdn"), config.cache, config.retention, workers=args.workers)
+        _publish("first publish", publisher, outcomes)
+        _publish("again, nothing changed", publisher, outcomes)
+        source = work / "ws" / "sources" / "s000042.yaml"
+        source.write_text(source.read_text().replace("token: mp_42", "token: mp_42_changed"))
+        _, outcomes = _build(work / "ws", args.jobs)
+        _publish("one source changed", publisher, outcomes)
+    finally:
+        server.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
