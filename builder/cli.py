@@ -6,6 +6,8 @@
     bundlesmith snippet WORKSPACE SOURCE_ID the HTML install snippet of a web source
     bundlesmith schema [workspace|source]   JSON Schema of the workspace files, for editors
     bundlesmith preview WORKSPACE           QA preview of the draft config: test pages, inspector, collector
+    bundlesmith serve WORKSPACE [--env E]   watch, rebuild and publish what changes; admin API on 127.0.0.1:8585
+    bundlesmith rebuild [SOURCE_ID]         ask a running service to rebuild (token: BUNDLESMITH_ADMIN_TOKEN)
 
 Errors print as messages, never tracebacks: exit 1 for invalid input, 2 for usage errors.
 """
@@ -291,3 +293,64 @@ def status_command(workspace: Path, env: str) -> None:
     if loaded.config is None:
         raise BundlesmithError(format_problems(loaded.problems))
     click.echo(format_status(_open(workspace, loaded.config, env).status(), time.time()))
+
+
+# --- the service: serve, and its admin API's client ---------------------------------------------------------------
+
+@main.command()
+@workspace_arg
+@click.option("--env", default="local", show_default=True, help="The target named under `targets:` to publish to.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address of the admin API.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8585, show_default=True,
+              help="Port of the admin API (0: any free port).")
+@click.option("--quiet", type=click.FloatRange(min=0), default=0.25, show_default=True,
+              help="Seconds without changes before a burst of edits is built.")
+@click.option("--max-delay", type=click.FloatRange(min=0), default=2.0, show_default=True,
+              help="Seconds after the first change of a burst by which it is built anyway.")
+def serve(workspace: Path, env: str, host: str, port: int, quiet: float, max_delay: float) -> None:
+    """Watch WORKSPACE, rebuild and publish what each change affects to --env, and serve the admin API."""
+    import secrets
+    import signal
+    import threading
+
+    from builder.admin_api import ApiServer, create_app, is_loopback
+    from builder.admin_client import TOKEN_ENV
+    from builder.service import Service
+
+    if max_delay < quiet:
+        raise UsageError(f"--max-delay ({max_delay}) must be at least --quiet ({quiet})")
+    token = os.environ.get(TOKEN_ENV) or None
+    if token is None and not is_loopback(host):
+        raise UsageError(f"refusing to listen on {host}, which other machines can reach, without an admin token: "
+                         f"set {TOKEN_ENV}")
+    generated = token is None
+    token = token or secrets.token_urlsafe(24)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    service = Service(workspace, env, quiet=quiet, max_delay=max_delay)
+    try:  # bind first: a taken port fails before anything is published
+        server = ApiServer(create_app(service, token), host, port, token=token)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    with service, server:
+        where = service.target_description()
+        click.echo(f"serving {workspace} -> {where['env']} ({where['url']}); admin API {server.url}/  "
+                   f"(status: {server.url}/api/v1/sources, OpenAPI: {server.url}/docs); Ctrl-C stops")
+        if generated:
+            click.echo(f"admin token for this run (set {TOKEN_ENV} to choose one): {token}")
+        try:
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+        click.echo("stopping: finishing the current publish")
+
+
+@main.command()
+@click.argument("source_id", required=False)
+@click.option("--server", default="http://127.0.0.1:8585", show_default=True, help="URL of `bundlesmith serve`.")
+def rebuild(source_id: str | None, server: str) -> None:
+    """Ask a running `bundlesmith serve` to rebuild SOURCE_ID (or every source) and publish it."""
+    from builder.admin_client import TOKEN_ENV, AdminClient
+
+    answer = AdminClient(server, os.environ.get(TOKEN_ENV)).rebuild(source_id)
+    click.echo(f"queued for rebuilding: {', '.join(answer.get('queued', [])) or 'nothing'}")

@@ -1,0 +1,167 @@
+"""The workspace held in memory by the service, reloaded file by file and built through a cache.
+
+    live = LiveWorkspace(root)
+    files = live.refresh(Affected(files=frozenset({"sources/shop.yaml"})))   # reload; return the files to build
+    outcomes = live.build(files)                                              # SourceBuild / SourceFailure each
+    live.keep_ids()        # the sources that exist (None while a file's source id is unknown: remove nothing)
+    live.uses()            # what each file's build depends on, for `builder.affected`
+
+A file that no longer exists leaves `entries`: its source is gone. A file that cannot be read keeps its last
+known source id, so the source's published objects are kept, never removed, while the file is broken. Clashes
+(two files with one id or write key) are checked for the files involved, old and new values alike.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from builder.affected import Affected, SourceUse
+from builder.assets import Assets
+from builder.build import Builder, SourceFailure, SourceOutcome
+from builder.build_loop import BuildCache
+from builder.catalog import Catalog, load_catalog
+from builder.models import LimitsConfig, WorkspaceFile
+from builder.problems import Problem
+from builder.settings import device_instances
+from builder.workspace import SourceConfig, load_workspace_file, mark_clashes, parse_source_text, source_paths
+
+BUILD_RELEVANT = {"id", "name", "cdn", "collector", "limits"}  # what of workspace.yaml reaches a source's bytes
+
+
+class LiveWorkspace:
+    """A workspace's config and source files as last read, and the builder over them."""
+
+    def __init__(self, root: Path, *, catalog_loader: Callable[[], Catalog] = load_catalog,
+                 assets_loader: Callable[[], Assets] = Assets.load, cache: BuildCache | None = None):
+        self.root = Path(root)
+        self._catalog_loader, self._assets_loader = catalog_loader, assets_loader
+        self.cache = cache or BuildCache()
+        self.entries: dict[str, SourceConfig] = {}
+        self.ids: dict[str, str] = {}  # file -> last known source id (kept while the file is broken)
+        self._digests: dict[str, str] = {}  # file -> SHA-256 of its bytes as last read
+        self.config: WorkspaceFile | None = None
+        self.config_problems: list[Problem] = []
+        self._config_key = ""
+        self._generation = 0
+        self.reload_assets()
+        self.reload_workspace()
+
+    @property
+    def limits(self) -> LimitsConfig:
+        """Return the connection limits in force."""
+        return self.config.limits if self.config else LimitsConfig()
+
+    def reload_assets(self) -> None:
+        """Read the catalog, templates and adapters again."""
+        self.catalog, self.assets = self._catalog_loader(), self._assets_loader()
+        self.builder = Builder(self.catalog, self.assets)
+        self._generation += 1
+
+    def reload_workspace(self) -> None:
+        """Read workspace.yaml again."""
+        self.config, self.config_problems = load_workspace_file(self.root)
+        self._config_key = self.config.model_dump_json(include=BUILD_RELEVANT) if self.config else ""
+
+    def refresh(self, dirty: Affected) -> list[str]:
+        """Reload what `dirty` names; return the source files (relative, sorted) to build again."""
+        if dirty.assets:
+            self.reload_assets()
+        if dirty.workspace:
+            self.reload_workspace()
+        files = set(dirty.files)
+        if dirty.rescan or dirty.workspace or dirty.assets or not self.entries:
+            on_disk = {self.relative(p) for p in source_paths(self.root)}
+            files |= on_disk ^ set(self.entries)
+        touched: set[str] = set()
+        for file in files:
+            old = self.entries.pop(file, None)
+            touched |= _keys(old)
+            if os.path.isfile(self.root / file):
+                self.entries[file] = entry = self._load(file)
+                touched |= _keys(entry)
+                if entry.source is not None:
+                    self.ids[file] = entry.source.id
+            else:
+                self.ids.pop(file, None)  # deleted: its source is gone
+        files |= {f for f, e in self.entries.items() if _keys(e) & touched}  # clash partners, old and new
+        return sorted(f for f in files if f in self.entries)
+
+    def build(self, files: Iterable[str]) -> list[SourceOutcome]:
+        """Build the named files (through the cache); a file in a clash or an invalid workspace fails."""
+        files = list(files)
+        if self.config is None:
+            return [SourceFailure(self.entries[f].file, self.ids.get(f), tuple(self.config_problems)) for f in files]
+        clashes = self._clash_problems(files) if files else {}
+        outcomes: list[SourceOutcome] = []
+        for file in files:
+            entry = self.entries[file]
+            if file in clashes:
+                outcomes.append(SourceFailure(entry.file, self.ids.get(file), tuple(clashes[file])))
+                continue
+            key = ("build", file, self._digests[file], self._config_key, self.catalog.token, self._generation)
+            outcome = self.cache.get_or_make(key, lambda: self.builder.build_source(self.config, entry))
+            if isinstance(outcome, SourceFailure) and outcome.source_id is None and self.ids.get(file):
+                outcome = replace(outcome, source_id=self.ids[file])
+            outcomes.append(outcome)
+        return outcomes
+
+    def keep_ids(self) -> set[str] | None:
+        """Return the ids of the sources that exist; None while some file's source id is unknown."""
+        if any(f not in self.ids for f in self.entries):
+            return None
+        return set(self.ids.values())
+
+    def file_of(self, source_id: str) -> str | None:
+        """Return the file that defines `source_id` (relative to the root)."""
+        return next((f for f, sid in self.ids.items() if sid == source_id), None)
+
+    def uses(self) -> dict[str, SourceUse]:
+        """Return what each source file's build depends on."""
+        return {f: self._use(f, e) for f, e in self.entries.items()}
+
+    def relative(self, path: Path | str) -> str:
+        """Name a file relative to the root, in POSIX form."""
+        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))).as_posix()
+
+    def _load(self, file: str) -> SourceConfig:
+        try:
+            text = (self.root / file).read_bytes().decode("utf-8", "replace")
+        except OSError:
+            text = ""  # gone between the listing and the read: the next event reloads it
+        digest = self._digests[file] = hashlib.sha256(text.encode()).hexdigest()
+        display = os.path.join(str(self.root), file)
+
+        def parse() -> SourceConfig:
+            entry = parse_source_text(text, display, self.catalog, self.limits)
+            return replace(entry, rules_checked=(self.catalog.token, self.limits)) if entry.source else entry
+        return self.cache.get_or_make(("load", file, digest, self.limits, self.catalog.token), parse)
+
+    def _clash_problems(self, files: list[str]) -> dict[str, list[Problem]]:
+        """Return, for the files in a clash (two sources with one id or write key), their problems with it."""
+        wanted = set().union(*(_keys(self.entries[f]) for f in files))
+        group = {f: e for f, e in self.entries.items() if _keys(e) & wanted}
+        copies = {f: replace(e, problems=list(e.problems)) for f, e in group.items()}
+        mark_clashes(copies.values())
+        return {f: c.problems for f, c in copies.items() if len(c.problems) != len(group[f].problems)}
+
+    def _use(self, file: str, entry: SourceConfig) -> SourceUse:
+        source = entry.source
+        if source is None:
+            return SourceUse(self.ids.get(file))
+        if source.type != "web":
+            return SourceUse(source.id)
+        try:
+            slugs = frozenset(d.slug for _, d in device_instances(source, self.catalog))
+        except Exception:  # an unknown destination: the source fails to build anyway
+            slugs = frozenset()
+        return SourceUse(source.id, web=True, adapters=slugs)
+
+
+def _keys(entry: SourceConfig | None) -> set[str]:
+    """Return the values a source may clash on: its id and write key."""
+    if entry is None or entry.source is None:
+        return set()
+    return {f"id:{entry.source.id}", f"wk:{entry.source.write_key}"}

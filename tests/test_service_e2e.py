@@ -1,0 +1,104 @@
+"""The service end to end on the local target: edits republish exactly their source, bursts coalesce, a bad edit
+keeps the last good build served byte for byte and shows where it is wrong, deleting a file unpublishes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from builder.build import SourceBuild
+from tests.support.publishing import build, copy_acme, edit
+from tests.support.service import live_service, published
+
+
+def _fresh(root: Path) -> dict[str, SourceBuild]:
+    """Build the workspace from scratch, as `bundlesmith build` would."""
+    _, outcomes = build(root)
+    return {o.source_id: o for o in outcomes if isinstance(o, SourceBuild)}
+
+
+def _served(out: Path) -> dict[str, bytes]:
+    """Return every served file of a local target (its private state left out)."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and ".bundlesmith" not in p.parts and p.name != "_headers"}
+
+
+def _stamps(out: Path) -> dict[str, int]:
+    return {p.relative_to(out).as_posix(): p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()}
+
+
+def test_start_reconciles_then_an_edit_republishes_only_its_source(tmp_path):
+    root = copy_acme(tmp_path)
+    out = root / "public"
+    with live_service(root) as live:
+        fresh = _fresh(root)
+        assert _served(out) == {o.key: o.body for b in fresh.values() for o in b.objects}
+        before = _stamps(out)
+        edit(root / "sources/storefront.yaml", "trackAllPages: true", "trackAllPages: false")
+        target = _fresh(root)["storefront"]
+        live.wait(lambda board: published(board, "storefront", target.build_id))
+        served = _served(out)
+        assert {k: served[k] for k in (o.key for o in target.objects)} == {o.key: o.body for o in target.objects}
+        changed = {k for k, stamp in _stamps(out).items() if before.get(k) != stamp}
+        others = {o.key for sid, b in fresh.items() if sid != "storefront" for o in b.objects}
+        assert changed & others == set()               # no other source's file was rewritten
+        assert any(k.endswith("/settings") for k in changed)
+        records = {r.source_id: r for r in live.service.board.all()}
+        assert records["storefront"].builds == 2 and all(r.builds == 1 for s, r in records.items() if s != "storefront")
+
+
+def test_a_hundred_rapid_edits_make_a_handful_of_builds_and_publish_the_final_config(tmp_path):
+    root = copy_acme(tmp_path)
+    path = root / "sources/storefront.yaml"
+    text = path.read_text()
+    with live_service(root, quiet=0.1, max_delay=1.0) as live:
+        for i in range(100):
+            path.write_text(text.replace('"G-ACME12345"', f'"G-ACME{i:05d}"'))
+        target = _fresh(root)["storefront"]
+        live.wait(lambda board: published(board, "storefront", target.build_id))
+        assert live.service.board.get("storefront").builds <= 10
+        assert _served(root / "public") == {o.key: o.body for b in _fresh(root).values() for o in b.objects}
+
+
+def test_a_broken_file_keeps_the_last_good_build_and_shows_the_error_until_fixed(tmp_path):
+    root = copy_acme(tmp_path)
+    out, path = root / "public", root / "sources/storefront.yaml"
+    good = path.read_text()
+    with live_service(root) as live:
+        served = _served(out)
+        for broken, code, line in ((good.replace("mode: cloud", "mode: [cloud", 1), "C-yaml-syntax", None),
+                                   (good.replace("name: Mixpanel EU\n    mode: cloud",
+                                                 "name: Mixpanel EU\n    mode: device"), "R3-device-duplicate", 15)):
+            path.write_text(broken)
+            live.wait(lambda board: (board.get("storefront").last_error or {}) and
+                      board.get("storefront").last_error.problems[0]["code"] == code)
+            assert _served(out) == served                  # byte-identical: nothing was touched
+            answer = live.api("GET", "/api/v1/sources/storefront").json()
+            assert answer["state"] == "build-failed" and answer["published_build_id"] == _fresh_id(root, good)
+            problem = answer["last_error"]["problems"][0]
+            assert problem["file"] == str(path) and problem["line"] and (line is None or problem["line"] == line)
+            assert answer["published"]["build_id"] == answer["published_build_id"]
+        edit(path, "measurementId: \"G-ACME12345\"", "measurementId: \"G-ACME99999\"")  # still broken
+        path.write_text(good.replace("G-ACME12345", "G-FIXED0001"))
+        target = _fresh(root)["storefront"]
+        live.wait(lambda board: published(board, "storefront", target.build_id))
+        assert live.api("GET", "/api/v1/sources/storefront").json()["last_error"] is None
+
+
+def _fresh_id(root: Path, text: str) -> str:
+    path = root / "sources/storefront.yaml"
+    broken = path.read_text()
+    path.write_text(text)
+    try:
+        return _fresh(root)["storefront"].build_id
+    finally:
+        path.write_text(broken)
+
+
+def test_deleting_a_source_file_unpublishes_its_source(tmp_path):
+    root = copy_acme(tmp_path)
+    with live_service(root) as live:
+        keys = [o.key for o in _fresh(root)["marketing"].objects]
+        assert all((root / "public" / k).is_file() for k in keys)
+        (root / "sources/marketing.yaml").unlink()
+        live.wait(lambda board: board.get("marketing") is None)
+        assert not any((root / "public" / k).exists() for k in keys if not k.startswith("next-integrations/"))
+        assert live.api("GET", "/api/v1/sources/marketing").status_code == 404
