@@ -60,7 +60,11 @@ def _yaml() -> YAML:
 def edit_destinations(text: str, *, add: dict[str, Any] | None = None, update: tuple[str, dict[str, Any]] | None = None,
                       delete: str | None = None) -> str:
     """Return the source file text with one instance added, updated (merged fields) or deleted."""
+    from ruamel.yaml.util import load_yaml_guess_indent
+
+    _, sequence, offset = load_yaml_guess_indent(text)  # keep the file's list style: "  - key" or "- key"
     yaml = _yaml()
+    yaml.indent(mapping=2, sequence=sequence or 2, offset=offset or 0)
     document = yaml.load(text)
     if not isinstance(document, dict):
         raise ApiError(409, "source-file-invalid", "the source file does not hold a mapping; fix it first")
