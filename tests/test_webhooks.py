@@ -1,0 +1,109 @@
+"""Webhooks: signed JSON notices delivered to a real HTTP server on 127.0.0.1, retried, never blocking builds."""
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from builder.models import WebhookConfig
+from builder.webhooks import SIGNATURE_HEADER, WebhookSender, sign, verify
+from tests.support.publishing import copy_acme, edit
+from tests.support.service import live_service
+
+
+class Listener:
+    """Records every POST; answers 500 to the first `fail_first` of them."""
+
+    def __init__(self, fail_first: int = 0):
+        self.received: list[tuple[dict[str, str], bytes]] = []
+        self.fail_first, self.arrived = fail_first, threading.Condition()
+        listener = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args: object) -> None:
+                pass
+
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                with listener.arrived:
+                    listener.received.append((dict(self.headers), body))
+                    failing = len(listener.received) <= listener.fail_first
+                    listener.arrived.notify_all()
+                self.send_response(500 if failing else 204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hook"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "Listener":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+    def wait(self, count: int, timeout: float = 20.0) -> list[tuple[dict[str, str], bytes]]:
+        with self.arrived:
+            assert self.arrived.wait_for(lambda: len(self.received) >= count, timeout), self.received
+            return list(self.received)
+
+
+def test_the_signature_is_an_hmac_of_the_body():
+    # RFC 4231 test case 2: HMAC-SHA256 of "what do ya want for nothing?" under "Jefe"
+    assert sign("Jefe", b"what do ya want for nothing?") == \
+        "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    assert verify("s3cret", b"{}", sign("s3cret", b"{}")) and not verify("other", b"{}", sign("s3cret", b"{}"))
+
+
+def test_a_failed_delivery_is_retried_with_backoff_and_signed(monkeypatch):
+    with Listener(fail_first=2) as listener:
+        hook = WebhookConfig(url=listener.url, secret_env="HOOK_SECRET")
+        with WebhookSender([hook], "acme", env={"HOOK_SECRET": "s3cret"}, backoff=0.01) as sender:
+            sender.notify("publish.succeeded", {"source": "shop", "build_id": "b1", "visible_everywhere_by": 1.0,
+                                                "error": None})
+            received = listener.wait(3)
+        headers, body = received[-1]
+        assert len(received) == 3 and all(b == body for _, b in received)      # the same notice, retried
+        assert verify("s3cret", body, headers[SIGNATURE_HEADER])
+        assert json.loads(body)["source"] == "shop" and headers["X-Bundlesmith-Event"] == "publish.succeeded"
+        assert sender.delivered == 1
+
+
+def test_notify_never_waits_for_a_slow_listener():
+    release = threading.Event()
+
+    def slow_post(*args, **kwargs):
+        release.wait(10)
+        raise __import__("requests").ConnectionError("gone")
+
+    with WebhookSender([WebhookConfig(url="http://127.0.0.1:9/x")], "acme", post=slow_post, attempts=1) as sender:
+        for i in range(2000):                 # more than the queue holds: the oldest are dropped, nothing blocks
+            sender.notify("build.failed", {"source": f"s{i}"})
+        release.set()
+
+
+def test_the_service_notifies_a_failed_build_and_a_good_publish(tmp_path, monkeypatch):
+    root = copy_acme(tmp_path)
+    monkeypatch.setenv("ACME_HOOK_SECRET", "hook-secret-1")
+    with Listener() as listener:
+        with (root / "workspace.yaml").open("a") as handle:
+            handle.write(f"webhooks:\n  - url: {listener.url}\n    secret_env: ACME_HOOK_SECRET\n")
+        with live_service(root) as live:
+            start = len(listener.wait(4))                       # the first publish of each source
+            edit(root / "sources/storefront.yaml", "name: Mixpanel EU\n    mode: cloud", "name: Mixpanel EU\n    mode: [cloud")
+            headers, body = listener.wait(start + 1)[-1]
+            failed = json.loads(body)
+            assert failed["event"] == "build.failed" and failed["source"] == "storefront"
+            assert "storefront.yaml:" in failed["error"] and failed["problems"][0]["line"]
+            assert verify("hook-secret-1", body, headers[SIGNATURE_HEADER])
+            edit(root / "sources/storefront.yaml", "mode: [cloud", "mode: cloud")
+            edit(root / "sources/storefront.yaml", "G-ACME12345", "G-ACME54321")
+            live.wait(lambda board: board.get("storefront").last_error is None
+                      and board.get("storefront").state == "published")
+            events = [json.loads(b) for _, b in listener.wait(start + 2)[start + 1:]]
+            assert any(e["event"] == "publish.succeeded" and e["source"] == "storefront" and e["build_id"]
+                       and e["visible_everywhere_by"] for e in events)
