@@ -10,8 +10,10 @@ WORKSPACE ?= samples/acme
 
 .PHONY: run test install install-test chromium goldens bench clean
 
+# The service on the local target: prints the admin API's URLs (and a token for the run), Ctrl-C stops.
 run: $(STAMP)
-	@$(BIN)/bundlesmith build $(WORKSPACE)
+	@echo "open http://127.0.0.1:8585/api/v1/sources (status) and http://127.0.0.1:8585/docs (admin API); files in $(WORKSPACE)/public"
+	@$(BIN)/bundlesmith serve $(WORKSPACE) --env local
 
 JSDEPS  := tests/js/node_modules/.installed
 
