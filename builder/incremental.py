@@ -42,6 +42,7 @@ class LiveWorkspace:
         self.entries: dict[str, SourceConfig] = {}
         self.ids: dict[str, str] = {}  # file -> last known source id (kept while the file is broken)
         self._digests: dict[str, str] = {}  # file -> SHA-256 of its bytes as last read
+        self._uses: dict[str, SourceUse] = {}  # file -> what its build depends on (kept up to date by refresh)
         self.config: WorkspaceFile | None = None
         self.config_problems: list[Problem] = []
         self._config_key = ""
@@ -69,6 +70,7 @@ class LiveWorkspace:
         """Reload what `dirty` names; return the source files (relative, sorted) to build again."""
         if dirty.assets:
             self.reload_assets()
+            self._uses.clear()
         if dirty.workspace:
             self.reload_workspace()
         files = set(dirty.files)
@@ -78,6 +80,7 @@ class LiveWorkspace:
         touched: set[str] = set()
         for file in files:
             old = self.entries.pop(file, None)
+            self._uses.pop(file, None)
             touched |= _keys(old)
             if os.path.isfile(self.root / file):
                 self.entries[file] = entry = self._load(file)
@@ -120,7 +123,9 @@ class LiveWorkspace:
 
     def uses(self) -> dict[str, SourceUse]:
         """Return what each source file's build depends on."""
-        return {f: self._use(f, e) for f, e in self.entries.items()}
+        for file in self.entries.keys() - self._uses.keys():
+            self._uses[file] = self._use(file, self.entries[file])
+        return self._uses
 
     def relative(self, path: Path | str) -> str:
         """Name a file relative to the root, in POSIX form."""

@@ -1,0 +1,106 @@
+"""Benchmark: time from saving one source file to its objects being published, with N sources loaded in the service.
+
+    .venv/bin/python bench/change_latency.py [--sources 10000] [--edits 20] [--target local|s3] [--workdir DIR]
+
+Writes `bench/build_scale.py`'s synthetic workspace (on /dev/shm by default: this machine's disk throttles sustained
+writes), starts `builder.service.Service` on it (local directory target, or S3 on the threaded moto server), waits
+for the first reconcile, then saves one source file at a time and measures until the status board says the new
+build is published (the publish has returned: the files are written or uploaded). Prints p50/p95 of the latency,
+and of the latency beyond the quiet period (the debounce wait, which is deliberate).
+Target (issue "The service"): p50 <= 100 ms beyond the quiet period on the local target.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.build_scale import write_sources  # noqa: E402
+from builder.service import Service  # noqa: E402
+from builder.watch import QUIET_PERIOD  # noqa: E402
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def _moto_target(root: Path):  # type: ignore[no-untyped-def]
+    """Start the threaded moto server, add an s3 target to workspace.yaml; return (server, env name)."""
+    from moto.server import ThreadedMotoServer
+    import boto3
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        os.environ[name] = "testing"
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    boto3.client("s3", region_name="us-east-1", endpoint_url=endpoint).create_bucket(Bucket="bench")
+    text = (root / "workspace.yaml").read_text()
+    if "targets:" in text:
+        text = text.replace("targets:", f"targets:\n  bench: {{url: 's3://bench/site', region: us-east-1, "
+                                         f"endpoint_url: '{endpoint}'}}", 1)
+    else:
+        text += f"targets:\n  bench: {{url: 's3://bench/site', region: us-east-1, endpoint_url: '{endpoint}'}}\n"
+    (root / "workspace.yaml").write_text(text)
+    return server, "bench"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sources", type=int, default=10_000)
+    parser.add_argument("--edits", type=int, default=20)
+    parser.add_argument("--target", choices=("local", "s3"), default="local")
+    parser.add_argument("--quiet", type=float, default=QUIET_PERIOD)
+    parser.add_argument("--workdir", default="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bundlesmith-latency-", dir=args.workdir) as tmp:
+        root = Path(tmp) / "ws"
+        write_sources(root, args.sources)
+        server, env = _moto_target(root) if args.target == "s3" else (None, "local")
+        try:
+            started = time.perf_counter()
+            with Service(root, env, quiet=args.quiet, max_delay=max(2.0, args.quiet)) as service:
+                assert service.wait_idle(3600), "the first reconcile did not finish"
+                print(f"{args.sources} sources loaded, built and published to {env} in "
+                      f"{time.perf_counter() - started:.1f} s")
+                latencies = [_one_edit(service, root, i) for i in range(args.edits)]
+        finally:
+            if server is not None:
+                server.stop()
+    beyond = [t - args.quiet for t in latencies]
+    print(f"target {args.target}, {args.edits} edits, quiet period {args.quiet * 1000:.0f} ms")
+    print(f"save -> published: p50 {statistics.median(latencies) * 1000:.0f} ms, "
+          f"p95 {_percentile(latencies, 0.95) * 1000:.0f} ms")
+    print(f"beyond the quiet period: p50 {statistics.median(beyond) * 1000:.0f} ms, "
+          f"p95 {_percentile(beyond, 0.95) * 1000:.0f} ms")
+
+
+def _one_edit(service: Service, root: Path, i: int) -> float:
+    """Save one source file with a new token; return seconds until its new build is published."""
+    source_id = f"s{(i * 7919) % len(service.live.entries)}"
+    file = service.live.file_of(source_id)
+    assert file is not None
+    path = root / file
+    text = path.read_text()
+    before = service.board.get(source_id).published_build_id
+    saved = time.perf_counter()
+    path.write_text(text.replace("token: ", f"token: e{i}_", 1))
+    assert service.board.wait_for(lambda board: (r := board.get(source_id)) is not None
+                                  and r.published_build_id not in (None, before), 60), source_id
+    elapsed = time.perf_counter() - saved
+    assert service.wait_idle(60)
+    return elapsed
+
+
+if __name__ == "__main__":
+    main()
