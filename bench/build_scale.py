@@ -75,10 +75,9 @@ def main() -> None:
         loaded = time.perf_counter()
         assert workspace.ok, workspace.all_problems()[:3]
         builder, target, cache = Builder(catalog, Assets.load()), LocalTarget(out), workspace.config.cache
-        manifest = target.read_manifest()
-        written = build_parallel(builder, workspace, args.jobs,
-                                 after=lambda outcome: target.write_source(outcome, cache, manifest))
-        report = target.record(written, manifest)
+        run = target.begin(cache)
+        report = target.finish(run, build_parallel(builder, workspace, args.jobs,
+                                                   after=lambda outcome: target.publish_built(run, outcome)))
         done = time.perf_counter()
         assert report.ok and len(report.built) == args.sources
         size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())

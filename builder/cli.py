@@ -27,7 +27,7 @@ import click
 
 from builder import __version__
 from builder.assets import Assets
-from builder.build import Builder, SourceBuild
+from builder.build import Builder
 from builder.catalog import Catalog, load_catalog
 from builder.errors import BundlesmithError, UsageError
 from builder.models import json_schema
@@ -114,25 +114,23 @@ def build(workspace: Path, out: Path | None, jobs: int) -> None:
     if loaded.config is None:
         raise BundlesmithError(format_problems(loaded.problems))
     out = out or _local_target_dir(workspace, loaded)
-    builder, target, cache = Builder(catalog, Assets.load()), LocalTarget(out), loaded.config.cache
+    builder, cache = Builder(catalog, Assets.load()), loaded.config.cache
+    target = LocalTarget(out, retention=loaded.config.retention)  # a publish to the directory, as --env local
     keep = {s.source.id for s in loaded.sources if s.source is not None}
-    if parallel:  # each worker writes the sources it builds; the manifest is merged here
-        manifest = target.read_manifest()
-        written = build_parallel(builder, loaded, jobs, after=partial(_write_built, target, cache, manifest))
-        report = target.record(written, manifest, keep_only=keep)
+    if parallel:  # each worker publishes the sources it builds; what they did is recorded here
+        run = target.begin(cache, keep_only=keep)
+        report = target.finish(run, build_parallel(builder, loaded, jobs, after=partial(target.publish_built, run)))
     else:
         report = target.apply(builder.build_all(loaded), cache, keep_only=keep)
     for failure in report.failed:
         click.echo(f"FAILED {failure.source_id or failure.file}", err=True)
+    for result in report.not_written:
+        click.echo(f"FAILED {result.source_id}: {result.error}; its previous files are untouched", err=True)
     if report.failed:
         click.echo(format_problems(report.problems()), err=True)
     click.echo(f"{out}: {len(report.built)} sources built, {len(report.failed)} failed; "
                f"{len(report.written)} files written, {len(report.unchanged)} unchanged, {len(report.removed)} removed")
-    sys.exit(1 if report.failed else 0)
-
-
-def _write_built(target: Any, cache: Any, manifest: dict[str, Any], outcome: Any) -> Any:
-    return target.write_source(outcome, cache, manifest) if isinstance(outcome, SourceBuild) else outcome
+    sys.exit(1 if not report.ok else 0)
 
 
 def _local_target_dir(workspace: Path, loaded: Workspace) -> Path:

@@ -17,6 +17,7 @@ empty plan: its previous objects stay.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,7 +62,6 @@ class Plan:
     orphaned: tuple[str, ...] = ()
     expired: tuple[str, ...] = ()
     adopted: tuple[str, ...] = ()  # orphans referenced again: they stay
-    headers: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (content type, cache control)
 
     @property
     def failed(self) -> list[SourcePlan]:
@@ -76,7 +76,20 @@ class Plan:
 
 def md5_hex(body: bytes) -> str:
     """Return the MD5 that S3 reports as the ETag of a single-part upload."""
-    return hashlib.md5(body, usedforsecurity=False).hexdigest()
+    hit = _recent_md5.get(id(body))  # the publisher and a directory store hash the same body object: once is enough
+    if hit is not None and hit[0] is body:
+        return hit[1]
+    digest = hashlib.md5(body, usedforsecurity=False).hexdigest()
+    if len(body) >= 1024:
+        with _recent_lock:
+            if len(_recent_md5) >= 64:
+                _recent_md5.pop(next(iter(_recent_md5)))
+            _recent_md5[id(body)] = (body, digest)  # the body is held, so its id is not reused meanwhile
+    return digest
+
+
+_recent_md5: dict[int, tuple[bytes, str]] = {}
+_recent_lock = threading.Lock()
 
 
 def object_meta(obj: BuiltObject, cache: CacheConfig) -> dict[str, Any]:
@@ -90,24 +103,31 @@ def compute_plan(outcomes: Iterable[SourceOutcome], manifest: Mapping[str, Any],
                  cache: CacheConfig, *, now: float, grace_period: float,
                  keep_only: set[str] | None = None) -> Plan:
     """Plan publishing `outcomes` to a target whose state is `manifest` and whose real keys are `listing`."""
+    plans = [plan_source(o, manifest, listing, cache) for o in outcomes]
+    return complete_plan(plans, manifest, listing, cache, now=now, grace_period=grace_period, keep_only=keep_only)
+
+
+def plan_source(outcome: SourceOutcome, manifest: Mapping[str, Any], listing: Mapping[str, str],
+                cache: CacheConfig) -> SourcePlan:
+    """Plan one source: what publishing its build changes (nothing, when it failed to build)."""
+    if isinstance(outcome, SourceFailure):
+        return SourcePlan(outcome.source_id or outcome.file, failure=outcome)
+    return _source_plan(outcome, manifest.get("objects", {}), manifest.get("sources", {}).get(outcome.source_id, {}),
+                        manifest.get("builds", {}).get(outcome.source_id, []), listing, cache)
+
+
+def complete_plan(plans: Iterable[SourcePlan], manifest: Mapping[str, Any], listing: Mapping[str, str],
+                  cache: CacheConfig, *, now: float, grace_period: float, keep_only: set[str] | None = None) -> Plan:
+    """Add the removal of sources outside `keep_only` and the lifecycle of immutable objects to source plans."""
+    plans = list(plans)
     known, sources_state = manifest.get("objects", {}), manifest.get("sources", {})
-    plans, headers, planned = [], {}, set()
-    for outcome in outcomes:
-        if isinstance(outcome, SourceFailure):
-            plans.append(SourcePlan(outcome.source_id or outcome.file, failure=outcome))
-            if outcome.source_id:
-                planned.add(outcome.source_id)
-            continue
-        plans.append(_source_plan(outcome, known, sources_state.get(outcome.source_id, {}),
-                                  manifest.get("builds", {}).get(outcome.source_id, []), listing, cache))
-        planned.add(outcome.source_id)
-        headers.update({o.key: (o.content_type, cache_control(o, cache)) for o in outcome.objects})
+    planned = {p.source_id for p in plans if p.failure is None or p.failure.source_id}
     if keep_only is not None:
         for source_id in sorted(set(sources_state) - keep_only - planned):
             entries = [k for k in sources_state[source_id].get("objects", []) if not known.get(k, {}).get("immutable")]
             plans.append(SourcePlan(source_id, delete=tuple(sorted(entries)), removed=True))
     orphaned, expired, adopted = _immutable_lifecycle(plans, manifest, listing, now, grace_period)
-    return Plan(tuple(plans), orphaned, expired, adopted, headers)
+    return Plan(tuple(plans), orphaned, expired, adopted)
 
 
 def _source_plan(build: SourceBuild, known: Mapping[str, Any], state: Mapping[str, Any],

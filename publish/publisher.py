@@ -21,14 +21,17 @@ import logging
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from builder.build import BuiltObject, SourceOutcome
+from builder.build import BuiltObject, SourceBuild, SourceOutcome
 from builder.errors import UsageError
 from builder.models import CacheConfig, RetentionConfig
+from builder.workspace import paused_gc
+from publish.cache_policy import cache_control as object_cache_control
 from publish.manifest import (MANIFEST_KEY, PRIVATE_CACHE_CONTROL, add_event, decode_manifest, encode_manifest,
                               snapshot_key)
-from publish.plan import Plan, SourcePlan, compute_plan, md5_hex, object_meta
+from publish.plan import Plan, SourcePlan, complete_plan, compute_plan, md5_hex, object_meta, plan_source
 from publish.propagation import invalidation_paths, visible_everywhere_by
 from publish.report import PublishReport, SourceResult
 from publish.s3 import PublishError
@@ -48,13 +51,47 @@ class Store(Protocol):
     def list(self) -> dict[str, str]: ...
 
 
+@dataclass
+class PublishRun:
+    """What a publish starts from: the manifest and listing read once, the time, the sources to keep."""
+
+    manifest: dict[str, Any]
+    listing: dict[str, str]
+    now: float
+    keep_only: set[str] | None = None
+    immutables_put: dict[str, str] = field(default_factory=dict)  # per process: shared plugin files written
+
+
+@dataclass(frozen=True)
+class SourceDone:
+    """What publishing one source did, small enough to cross processes: its plan, result and new metadata."""
+
+    plan: SourcePlan
+    result: SourceResult
+    metas: dict[str, dict[str, Any]]
+    puts: int = 0
+    uploaded_bytes: int = 0
+
+
+def _without_bodies(source: SourcePlan) -> SourcePlan:
+    """Return the plan with its objects' bodies dropped (keys, types and flags are all recording needs)."""
+    build = source.build
+    if build is None:
+        return source
+    objects = tuple(BuiltObject(o.key, b"", o.content_type, o.immutable) for o in build.objects)
+    return replace(source, build=SourceBuild(build.source_id, build.write_key, build.file, objects, build.build_id))
+
+
 class Publisher:
     """Publishes finished builds to one store, records their propagation, and rolls sources back."""
 
     def __init__(self, store: Store, cache: CacheConfig, retention: RetentionConfig | None = None, *,
                  invalidator: Any = None, clock: Callable[[], float] = time.time, workers: int = 1,
-                 configure_bucket: bool = False):
+                 configure_bucket: bool = False, on_state: Callable[[dict[str, Any], bool], None] | None = None,
+                 keep_builds: bool = True):
         self.store, self.cache, self.retention = store, cache, retention or RetentionConfig()
+        self._keep_builds = keep_builds  # False: no per-build copies, nothing to roll back to (`bundlesmith build`)
+        self._on_state = on_state  # (manifest, changed): a directory's `_headers`, derived from the state
         self._configure_bucket = configure_bucket
         self.invalidator, self.clock, self._workers = invalidator, clock, max(1, workers)
 
@@ -65,8 +102,11 @@ class Publisher:
     def write_state(self, manifest: dict[str, Any], listing: dict[str, str]) -> None:
         """Store the manifest, unless the store already holds exactly these bytes."""
         body = encode_manifest(manifest)
-        if listing.get(MANIFEST_KEY) != md5_hex(body):
+        changed = listing.get(MANIFEST_KEY) != md5_hex(body)
+        if changed:
             self.store.put(MANIFEST_KEY, body, "application/json", PRIVATE_CACHE_CONTROL)
+        if self._on_state is not None:
+            self._on_state(manifest, changed)
 
     def plan(self, outcomes: Iterable[SourceOutcome], keep_only: set[str] | None = None) -> Plan:
         """Return what publishing `outcomes` would change."""
@@ -74,31 +114,78 @@ class Publisher:
         return compute_plan(outcomes, manifest, listing, self.cache, now=self.clock(),
                             grace_period=self.retention.grace_period, keep_only=keep_only)
 
+    def begin(self, *, keep_only: set[str] | None = None, invalidate: bool = False) -> PublishRun:
+        """Read the state a publish starts from (once; forked workers inherit it)."""
+        if invalidate and self.invalidator is None:
+            raise UsageError("--invalidate needs a CloudFront `distribution` on the target")
+        manifest, listing = self.read_state()
+        if self._configure_bucket:  # settings are fetched cross-origin
+            self.store.ensure_cors()  # type: ignore[attr-defined]
+        return PublishRun(manifest, listing, self.clock(), keep_only)
+
     def publish(self, outcomes: Iterable[SourceOutcome], *, invalidate: bool = False,
                 keep_only: set[str] | None = None) -> PublishReport:
         """Publish every built source; a source that cannot be published completely keeps what it served."""
-        manifest, listing = self.read_state()
-        now = self.clock()
-        plan = compute_plan(outcomes, manifest, listing, self.cache, now=now,
+        run = self.begin(keep_only=keep_only, invalidate=invalidate)
+        plan = compute_plan(outcomes, run.manifest, run.listing, self.cache, now=run.now,
                             grace_period=self.retention.grace_period, keep_only=keep_only)
         report = PublishReport()
-        if self._configure_bucket:  # settings are fetched cross-origin
-            self.store.ensure_cors()  # type: ignore[attr-defined]
         # Phase 1: every new immutable object, once, before anything references it.
         failed_keys = self._upload_immutables(plan, report)
         # Phase 2: per source, its build copy and then its entry objects.
-        for source, result in zip(plan.sources, self._map(lambda s: self._publish_source(s, manifest, failed_keys,
-                                                                                      report), plan.sources)):
-            report.results.append(result)
-            if result.status in ("published", "removed"):
-                self._record_source(manifest, source, result)
-        # Phase 3: invalidate the changed entry paths, then record and collect.
+        done = self._map(lambda s: self._done(s, self._publish_source(s, run.manifest, failed_keys, report),
+                                              run.manifest), plan.sources)
+        return self._finish(run, plan, done, report, invalidate)
+
+    def publish_built(self, run: PublishRun, outcome: SourceOutcome) -> SourceDone:
+        """Publish one source where it was built (a forked worker): its immutable objects, copy, entry objects.
+
+        Nothing is recorded here; `finish_built` records what every worker did, in the process that began.
+        """
+        source = plan_source(outcome, run.manifest, run.listing, self.cache)
+        report, failed_keys = PublishReport(), {}
+        for obj in source.uploads():
+            if obj.immutable and run.immutables_put.get(obj.key) != obj.sha256:  # shared plugins: once per process
+                try:
+                    self._put(obj, report)
+                    run.immutables_put[obj.key] = obj.sha256
+                except PublishError as exc:
+                    failed_keys[obj.key] = str(exc)
+        done = self._done(source, self._publish_source(source, run.manifest, failed_keys, report), run.manifest)
+        return replace(done, plan=_without_bodies(source), puts=report.puts, uploaded_bytes=report.uploaded_bytes)
+
+    def finish_built(self, run: PublishRun, done: Iterable[SourceDone], *, invalidate: bool = False) -> PublishReport:
+        """Record what `publish_built` did for every source, remove sources that left, and write the state."""
+        done = list(done)
+        plan = complete_plan([d.plan for d in done], run.manifest, run.listing, self.cache, now=run.now,
+                             grace_period=self.retention.grace_period, keep_only=run.keep_only)
+        report = PublishReport(puts=sum(d.puts for d in done), uploaded_bytes=sum(d.uploaded_bytes for d in done))
+        done += [self._done(s, self._publish_source(s, run.manifest, {}, report), run.manifest)
+                 for s in plan.sources[len(done):]]  # the sources that left the workspace
+        return self._finish(run, plan, done, report, invalidate)
+
+    def _done(self, source: SourcePlan, result: SourceResult, manifest: dict[str, Any]) -> SourceDone:
+        """Pair a result with the manifest entries of the objects it uploaded (computed where the bodies are)."""
+        uploaded = set(result.uploaded)
+        metas = {o.key: object_meta(o, self.cache) for o in (source.build.objects if source.build else ())
+                 if result.status == "published" and (o.key in uploaded or o.key not in manifest["objects"])}
+        return SourceDone(source, result, metas)
+
+    def _finish(self, run: PublishRun, plan: Plan, done: list[SourceDone], report: PublishReport,
+                invalidate: bool) -> PublishReport:
+        """Phase 3: record every source, invalidate the changed entry paths, write the state, collect."""
+        manifest = run.manifest
+        with paused_gc():  # thousands of small acyclic dicts: collections would walk them all for nothing
+            for item in done:
+                report.results.append(item.result)
+                if item.result.status in ("published", "removed"):
+                    self._record_source(manifest, item.plan, item.result, item.metas)
         changed = [k for r in report.results if r.status in ("published", "removed")
                    for k in r.uploaded + r.deleted if not manifest["objects"].get(k, {}).get("immutable")]
         self.invalidate_changed(manifest, changed, report, invalidate)
-        self._update_orphans(manifest, plan, now)
+        self._update_orphans(manifest, plan, run.now)
         expired = self._expired(manifest, plan)
-        self.write_state(manifest, listing)
+        self.write_state(manifest, run.listing)
         if expired:
             self.store.delete(expired)
             report.collected = expired
@@ -132,8 +219,7 @@ class Publisher:
 
     def _put(self, obj: BuiltObject, report: PublishReport, key: str | None = None,
              cache_control: str | None = None) -> None:
-        meta = object_meta(obj, self.cache)
-        self.store.put(key or obj.key, obj.body, obj.content_type, cache_control or meta["cache_control"])
+        self.store.put(key or obj.key, obj.body, obj.content_type, cache_control or object_cache_control(obj, self.cache))
         report.puts += 1
         report.uploaded_bytes += len(obj.body)
 
@@ -153,7 +239,8 @@ class Publisher:
         build = source.build
         assert build is not None
         result = SourceResult(source.source_id, "unchanged", build.build_id)
-        if not source.changed and not source.new_build:
+        keep_copy = source.new_build and self._keep_builds
+        if not source.changed and not keep_copy:
             return result
         broken = [k for o in source.uploads() if o.immutable and (k := o.key) in failed_keys]
         if broken:
@@ -161,7 +248,7 @@ class Publisher:
                                 kept_build_id=state.get("build_id"))
         replaced: list[str] = []
         try:
-            if source.new_build:
+            if keep_copy:
                 for obj in build.entry_objects:
                     self._put(obj, report, snapshot_key(build.source_id, build.build_id, obj.key),
                               PRIVATE_CACHE_CONTROL)
@@ -197,7 +284,8 @@ class Publisher:
             return str(exc)
         return None
 
-    def _record_source(self, manifest: dict[str, Any], source: SourcePlan, result: SourceResult) -> None:
+    def _record_source(self, manifest: dict[str, Any], source: SourcePlan, result: SourceResult,
+                       metas: dict[str, dict[str, Any]]) -> None:
         """Write one published source into the in-memory manifest."""
         now = self.clock()
         if source.removed:
@@ -215,7 +303,7 @@ class Publisher:
         for obj in build.objects:
             meta = manifest["objects"].get(obj.key)
             if obj.key in uploaded or meta is None:
-                meta = {**object_meta(obj, self.cache), "published_at": now,
+                meta = {**metas[obj.key], "published_at": now,
                         "visible_everywhere_by": visible_everywhere_by(now, self.cache, immutable=obj.immutable)}
                 manifest["objects"][obj.key] = meta
         entries = [manifest["objects"][o.key]["visible_everywhere_by"] for o in build.entry_objects]
@@ -224,11 +312,12 @@ class Publisher:
                           "objects": sorted(o.key for o in build.objects), "published_at": now,
                           "visible_everywhere_by": max(entries, default=now)})
             add_event(state, {"action": "publish", "build_id": build.build_id, "at": now})
-        if source.new_build:
+        if source.new_build and self._keep_builds:
             builds = manifest["builds"].setdefault(source.source_id, [])
             builds.append({"build_id": build.build_id, "published_at": now,
-                           "objects": {o.key: {"sha256": o.sha256, "content_type": o.content_type,
-                                               "immutable": o.immutable} for o in build.objects}})
+                           "objects": {o.key: {"sha256": manifest["objects"][o.key]["sha256"],
+                                               "content_type": o.content_type, "immutable": o.immutable}
+                                       for o in build.objects}})
             manifest["builds"][source.source_id] = builds[-self.retention.builds_per_source:]
             self._drop_snapshots(manifest, source.source_id, builds[:-self.retention.builds_per_source])
 

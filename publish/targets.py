@@ -5,10 +5,12 @@
     target.publish(outcomes, invalidate=True)  # publish.report.PublishReport
     target.rollback("storefront"); target.status()
 
-    file://public, public, /srv/cdn   -> LocalPublisher (publish.local.LocalTarget); relative to the workspace dir
+    file://public, public, /srv/cdn   -> publish.publisher.Publisher over publish.directory.DirectoryStore
+                                         (relative to the workspace dir; also writes `_headers`)
     s3://bucket/prefix                -> publish.publisher.Publisher over publish.s3.S3Store (+ CloudFront)
 
-Every target has the same four methods. AWS clients are made by `make_client(service, target)` when a target is
+Every target is the same Publisher over a different store, so publish, versions and rollback, status and the
+propagation records behave alike everywhere. AWS clients are made by `make_client(service, target)` when a target is
 opened (never at import time); tests pass their own, created after moto starts. An unknown scheme is a UsageError.
 """
 from __future__ import annotations
@@ -21,9 +23,9 @@ from urllib.parse import urlparse
 
 from builder.build import SourceOutcome
 from builder.errors import UsageError
-from builder.models import CacheConfig, TargetConfig, WorkspaceFile
-from publish.plan import Plan, compute_plan
-from publish.report import PublishReport, SourceResult
+from builder.models import TargetConfig, WorkspaceFile
+from publish.plan import Plan
+from publish.report import PublishReport
 
 ClientFactory = Callable[[str, TargetConfig], Any]
 
@@ -72,7 +74,9 @@ def local_dir(workspace_dir: Path, url: str) -> Path:
 
 def _open_local(workspace_dir: Path, config: WorkspaceFile, target: TargetConfig, make_client: ClientFactory,
                 clock: Callable[[], float], sleep: Callable[[float], None], workers: int) -> Target:
-    return LocalPublisher(local_dir(workspace_dir, target.url), config.cache, clock=clock)
+    from publish.local import directory_publisher
+
+    return directory_publisher(local_dir(workspace_dir, target.url), config.cache, config.retention, clock=clock)
 
 
 def _open_s3(workspace_dir: Path, config: WorkspaceFile, target: TargetConfig, make_client: ClientFactory,
@@ -92,46 +96,3 @@ def _open_s3(workspace_dir: Path, config: WorkspaceFile, target: TargetConfig, m
 
 
 OPENERS = {"": _open_local, "file": _open_local, "s3": _open_s3}
-
-
-class LocalPublisher:
-    """The local-directory target (`publish.local.LocalTarget`) behind the common Target interface."""
-
-    def __init__(self, root: Path, cache: CacheConfig, *, clock: Callable[[], float] = time.time):
-        from publish.local import LocalTarget
-
-        self.root, self.cache, self.clock = root, cache, clock
-        self.local = LocalTarget(root)
-
-    def plan(self, outcomes: Iterable[SourceOutcome], keep_only: set[str] | None = None) -> Plan:
-        """Return what writing `outcomes` would change in the directory."""
-        manifest = self.local.read_manifest()
-        objects = {k: {**m, "immutable": k.startswith("next-integrations/")} for k, m in manifest["objects"].items()}
-        listing = {k: m.get("md5") for k, m in objects.items() if (self.root / k).is_file()}
-        state = {**manifest, "objects": objects, "builds": {}, "orphans": {}}
-        return compute_plan(outcomes, state, listing, self.cache, now=self.clock(), grace_period=0,
-                            keep_only=keep_only)
-
-    def publish(self, outcomes: Iterable[SourceOutcome], *, invalidate: bool = False,
-                keep_only: set[str] | None = None) -> PublishReport:
-        """Write the built sources into the directory (there is no CDN to invalidate)."""
-        if invalidate:
-            raise UsageError(f"--invalidate needs an s3:// target with a CloudFront distribution, not {self.root}")
-        local = self.local.apply(outcomes, self.cache, keep_only=keep_only)
-        report = PublishReport(puts=len(local.written), collected=list(local.removed))
-        report.results += [SourceResult(sid, "published") for sid in local.built]
-        report.results += [SourceResult(f.source_id or f.file, "not-built",
-                                        error="; ".join(p.message for p in f.problems[:3])) for f in local.failed]
-        return report
-
-    def rollback(self, source_id: str, to: str | None = None, *, invalidate: bool = False) -> PublishReport:
-        """Refuse: a local directory keeps no earlier builds."""
-        raise UsageError(f"{self.root} is a local directory, which keeps no earlier builds; rollback needs an "
-                         "s3:// target")
-
-    def status(self) -> dict[str, Any]:
-        """Return what the directory's manifest says each source serves."""
-        manifest = self.local.read_manifest()
-        return {sid: {**{k: v for k, v in s.items() if k != "objects"}, "builds": [s.get("build_id")],
-                      "objects": {k: manifest["objects"].get(k, {}) for k in s.get("objects", [])}}
-                for sid, s in sorted(manifest["sources"].items())}

@@ -12,11 +12,13 @@ from builder.assets import Assets
 from builder.build import Builder
 from builder.catalog import load_catalog
 from builder.workspace import load_workspace
+from publish.directory import BOOKKEEPING
 from publish.local import LocalTarget
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDENS = REPO / "tests" / "goldens"
 SAMPLE_NAMES = ("acme",)
+GOLDEN_TIME = 1_800_000_000.0  # the publish time recorded in the goldens' manifest
 
 
 def build_sample(name: str, out: Path) -> None:
@@ -24,7 +26,9 @@ def build_sample(name: str, out: Path) -> None:
     catalog = load_catalog()
     workspace = load_workspace(REPO / "samples" / name, catalog)
     assert workspace.config is not None and workspace.ok, workspace.all_problems()
-    LocalTarget(out).apply(Builder(catalog, Assets.load()).build_all(workspace), workspace.config.cache)
+    target = LocalTarget(out, retention=workspace.config.retention, clock=lambda: GOLDEN_TIME)  # times in the state
+    target.apply(Builder(catalog, Assets.load()).build_all(workspace), workspace.config.cache)
+    shutil.rmtree(out / BOOKKEEPING, ignore_errors=True)  # the store's stat cache: inode numbers and mtimes
 
 
 def main() -> None:

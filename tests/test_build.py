@@ -5,16 +5,24 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
-from publish.local import LocalTarget
+from publish.directory import DirectoryStore
+from publish.s3 import PublishError
 from tests.conftest import SAMPLES
 from tests.support.workspaces import web_source, write_workspace
 
 
 def _tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    """Return the files a build writes, without the state that records when (manifest, the store's stat cache)."""
+    return {k: v for k, v in _tree(root).items()
+            if k != ".bundlesmith/manifest.json" and not k.startswith(".bundlesmith/store/")}
 
 
 def _build(workspace: Path, out: Path):
@@ -45,7 +53,10 @@ def test_building_twice_gives_byte_identical_files_and_rewrites_nothing(tmp_path
     second = _build(SAMPLES / "acme", tmp_path / "a")
     assert "0 files written" in second.output
     assert _build(SAMPLES / "acme", tmp_path / "b").exit_code == 0
-    assert _tree(tmp_path / "a") == _tree(tmp_path / "b")
+    assert _files(tmp_path / "a") == _files(tmp_path / "b")
+    first, again = (json.loads((tmp_path / d / ".bundlesmith/manifest.json").read_text()) for d in "ab")
+    assert first["sources"].keys() == again["sources"].keys()
+    assert {k: m["sha256"] for k, m in first["objects"].items()} == {k: m["sha256"] for k, m in again["objects"].items()}
 
 
 def test_a_failing_source_keeps_its_previous_files_and_the_others_build(tmp_path):
@@ -94,14 +105,12 @@ def test_path_like_write_keys_never_write_outside_out(tmp_path):
     assert not any(p.suffix == ".js" or p.name == "settings" for p in tmp_path.rglob("*"))
 
 
-def test_the_local_target_refuses_keys_that_leave_its_directory(tmp_path):
-    target = LocalTarget(tmp_path / "out")
-    try:
-        target._path("../outside")
-    except ValueError as exc:
-        assert "outside" in str(exc)
-    else:  # pragma: no cover
-        raise AssertionError("a key leaving the directory was accepted")
+@pytest.mark.parametrize("key", ["../outside", "/etc/passwd", "a/../../b", "a//b", "a\\b", "", "_headers"])
+def test_the_directory_store_refuses_keys_that_leave_its_directory(tmp_path, key):
+    store = DirectoryStore(tmp_path / "out")
+    with pytest.raises(PublishError, match="refusing to write"):
+        store.put(key, b"x", "text/plain", "no-store")
+    assert not (tmp_path / "outside").exists() and not (tmp_path / "b").exists()
 
 
 def test_parallel_build_gives_the_same_bytes_as_a_sequential_one(tmp_path, catalog):

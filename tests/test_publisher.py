@@ -26,6 +26,14 @@ def s3(monkeypatch):
         yield client
 
 
+def drop_destination(path, destination: str) -> None:
+    """Remove one destination instance from a source file."""
+    text = path.read_text()
+    start = text.index(f"  - destination: {destination}")
+    end = text.find("  - destination:", start + 1)
+    path.write_text(text[:start] + (text[end:] if end > 0 else ""))
+
+
 def _body(s3, key: str) -> bytes:
     return s3.get_object(Bucket=BUCKET, Key=f"site/{key}")["Body"].read()
 
@@ -185,10 +193,7 @@ def test_an_unreferenced_plugin_is_deleted_only_after_the_grace_period(s3, tmp_p
     clock = Clock(0.0)
     publisher_for(config, s3, BUCKET, clock=clock).publish(outcomes)
     hotjar = next(o.key for b in outcomes if isinstance(b, SourceBuild) for o in b.objects if "/hotjar/" in o.key)
-    text = (root / "sources" / "storefront.yaml").read_text()
-    start = text.index("  - destination: Hotjar")
-    end = text.find("  - destination:", start + 1)
-    (root / "sources" / "storefront.yaml").write_text(text[:start] + (text[end:] if end > 0 else ""))
+    drop_destination(root / "sources" / "storefront.yaml", "Hotjar")
     config, outcomes = build(root)
     assert hotjar not in {o.key for b in outcomes if isinstance(b, SourceBuild) for o in b.objects}
     for now in (10.0, 20.0, 20.0 + 3599):  # dropped from retention at 10, orphaned at 20, still in grace

@@ -1,0 +1,246 @@
+"""The directory boundary: a `publish.publisher.Store` over a local directory, laid out like the CDN.
+
+    store = DirectoryStore(Path("public"))
+    store.put("v1/projects/wk/settings", body, "application/json", "public, max-age=300, s-maxage=1500")
+    store.list()          # {"v1/projects/wk/settings": "<md5>", ...}  (what S3 calls the ETag)
+    write_headers(store.root, manifest)   # `_headers`: what a static host serves each file with
+
+Every write goes to a temporary name in the same directory and is renamed over the key, so a reader (a static
+host, the preview, a browser) never sees half a file, and a crash leaves either the old file or the new one.
+Keys that could leave the directory are refused. Errors are translated at this boundary into
+`publish.s3.PublishError` with the operands in the message, so the publisher treats a full disk like a failed
+upload: the source keeps what it served.
+
+Listing a directory must be as cheap as listing a bucket, whose ETags come for free. Each write appends one line
+(key, size, mtime, inode, md5) to a journal under `.bundlesmith/store/`, from whichever process writes (the
+parallel build writes from forked workers); `list()` takes the md5 of a file from the journal when its stat still
+matches and reads the file only when it does not (an edit by hand: drift), then compacts the journal into an index.
+`_headers` and the store's own bookkeeping are not objects and are never listed.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from publish.manifest import is_private_key
+from publish.plan import md5_hex
+from publish.s3 import PublishError
+
+log = logging.getLogger(__name__)
+
+HEADERS_FILE = "_headers"
+BOOKKEEPING = ".bundlesmith/store"
+INDEX = f"{BOOKKEEPING}/index.json"
+JOURNAL = f"{BOOKKEEPING}/journal"
+TEMP_PREFIX = ".tmp-"
+
+_temp_names = itertools.count()
+
+
+@contextmanager
+def translate_os_errors(what: str) -> Iterator[None]:
+    """Translate OSError raised inside the block into PublishError, keeping the cause."""
+    try:
+        yield
+    except OSError as exc:
+        raise PublishError(f"{what}: {exc.strerror or exc}") from exc
+
+
+class DirectoryStore:
+    """One directory; keys given to and returned by it are paths relative to it."""
+
+    prefix = ""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._made_dirs: set[str] = set()
+        self._journal: tuple[int, int] | None = None  # (pid, fd): a forked worker opens its own
+
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None:
+        """Write one file atomically (its headers live in the manifest and `_headers`)."""
+        path = self._path(key)
+        with translate_os_errors(f"Failed to write {key} to {self.root}"):
+            self._ensure_parent(path)
+            stat = atomic_write(path, body)
+            self._remember(key, stat, md5_hex(body))
+
+    def get(self, key: str) -> bytes | None:
+        """Return the bytes of one file, or None when there is none."""
+        path = self._path(key)
+        with translate_os_errors(f"Failed to read {key} from {self.root}"):
+            try:
+                with open(path, "rb") as handle:
+                    return handle.read()
+            except (FileNotFoundError, NotADirectoryError):
+                return None
+
+    def copy(self, source: str, key: str, content_type: str, cache_control: str) -> None:
+        """Copy one file of this store to another key."""
+        body = self.get(source)
+        if body is None:
+            raise PublishError(f"Failed to copy {source} to {key} in {self.root}: no such file")
+        self.put(key, body, content_type, cache_control)
+
+    def delete(self, keys: Iterable[str]) -> None:
+        """Delete files (missing ones are already deleted)."""
+        for key in sorted(keys):
+            path = self._path(key)
+            with translate_os_errors(f"Failed to delete {key} from {self.root}"):
+                try:
+                    os.unlink(path)
+                except FileNotFoundError:
+                    pass
+
+    def list(self) -> dict[str, str]:
+        """Return every file with its md5, reading only files whose stat the journal does not vouch for."""
+        with translate_os_errors(f"Failed to list {self.root}"):
+            known, journaled = self._read_index()
+            found: dict[str, str] = {}
+            fresh: dict[str, list[Any]] = {}
+            for key, stat in self._walk():
+                signature = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+                entry = known.get(key)
+                if entry is None or entry[:3] != signature:
+                    entry = signature + [_md5_file(os.path.join(self.root, key))]
+                fresh[key] = entry
+                found[key] = entry[3]
+            if journaled or fresh != known:
+                self._write_index(fresh)
+            return found
+
+    # --- files ---------------------------------------------------------------------------------------------------
+
+    def _path(self, key: str) -> str:
+        """Map a key to its file; keys that could leave the directory are refused."""
+        parts = key.split("/")
+        if (not key or key.startswith("/") or "\\" in key or "\0" in key
+                or any(p in ("", ".", "..") for p in parts) or key == HEADERS_FILE):
+            raise PublishError(f"refusing to write {key!r} outside {self.root}")
+        return os.path.join(self.root, key)
+
+    def _ensure_parent(self, path: str) -> None:
+        parent = os.path.dirname(path)
+        if parent not in self._made_dirs:
+            os.makedirs(parent, exist_ok=True)
+            self._made_dirs.add(parent)
+
+    def _walk(self) -> Iterator[tuple[str, os.stat_result]]:
+        """Yield (key, stat) of every object file, bookkeeping, `_headers` and temporary files left out."""
+        pending = [("", str(self.root))]
+        while pending:
+            prefix, folder = pending.pop()
+            try:
+                entries = list(os.scandir(folder))
+            except FileNotFoundError:
+                continue
+            for entry in entries:
+                key = prefix + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if key != BOOKKEEPING:
+                        pending.append((key + "/", entry.path))
+                elif not entry.name.startswith(TEMP_PREFIX) and key != HEADERS_FILE:
+                    yield key, entry.stat(follow_symlinks=False)
+
+    # --- the etag journal and index ------------------------------------------------------------------------------
+
+    def _remember(self, key: str, stat: os.stat_result, md5: str) -> None:
+        """Append what was written to the journal (one line, one write: safe across processes)."""
+        fd = self._journal_fd()
+        os.write(fd, f"{key}\t{stat.st_size}\t{stat.st_mtime_ns}\t{stat.st_ino}\t{md5}\n".encode())
+
+    def _journal_fd(self) -> int:
+        pid = os.getpid()
+        if self._journal is None or self._journal[0] != pid:
+            os.makedirs(os.path.join(self.root, BOOKKEEPING), exist_ok=True)
+            fd = os.open(os.path.join(self.root, JOURNAL), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+            self._journal = (pid, fd)
+        return self._journal[1]
+
+    def _read_index(self) -> tuple[dict[str, list[Any]], bool]:
+        """Return {key: [size, mtime_ns, inode, md5]} from the index and the journal, and whether it had lines."""
+        index: dict[str, list[Any]] = {}
+        try:
+            with open(os.path.join(self.root, INDEX), "rb") as handle:
+                data = json.load(handle)
+            index = {k: v for k, v in data.items() if isinstance(v, list) and len(v) == 4}
+        except (OSError, ValueError, AttributeError):
+            pass
+        journaled = False
+        try:
+            with open(os.path.join(self.root, JOURNAL), "rb") as handle:
+                for raw in handle:
+                    journaled = True
+                    fields = raw.decode("utf-8", "replace").rstrip("\n").split("\t")
+                    if len(fields) != 5 or len(fields[4]) != 32:  # a line torn by a crash: that file is read again
+                        continue
+                    try:
+                        index[fields[0]] = [int(fields[1]), int(fields[2]), int(fields[3]), fields[4]]
+                    except ValueError:
+                        continue
+        except FileNotFoundError:
+            pass
+        return index, journaled
+
+    def _write_index(self, index: dict[str, list[Any]]) -> None:
+        """Compact: write the index, then empty the journal (a crash between the two only repeats lines)."""
+        os.makedirs(os.path.join(self.root, BOOKKEEPING), exist_ok=True)
+        atomic_write(os.path.join(self.root, INDEX), json.dumps(index, sort_keys=True).encode())
+        try:
+            os.truncate(os.path.join(self.root, JOURNAL), 0)
+        except FileNotFoundError:
+            pass
+
+
+def write_headers(root: Path, manifest: dict[str, Any], changed: bool = True) -> None:
+    """Write `_headers` (Netlify / Cloudflare Pages format) for every served object, unless it is unchanged."""
+    if not changed and os.path.isfile(os.path.join(root, HEADERS_FILE)):
+        return
+    lines = []
+    for key, meta in sorted(manifest["objects"].items()):
+        if is_private_key(key):
+            continue
+        lines += [f"/{key}", f"  Content-Type: {meta['content_type']}", f"  Cache-Control: {meta['cache_control']}"]
+        if key.startswith("v1/projects/"):  # browsers fetch settings cross-origin
+            lines.append("  Access-Control-Allow-Origin: *")
+    body = ("\n".join(lines) + "\n").encode()
+    path = os.path.join(root, HEADERS_FILE)
+    with translate_os_errors(f"Failed to write {HEADERS_FILE} to {root}"):
+        try:
+            with open(path, "rb") as handle:
+                if handle.read() == body:
+                    return
+        except FileNotFoundError:
+            pass
+        os.makedirs(root, exist_ok=True)
+        atomic_write(path, body)
+
+
+def _md5_file(path: str) -> str:
+    with open(path, "rb") as handle:
+        return md5_hex(handle.read())
+
+
+def atomic_write(path: str, body: bytes) -> os.stat_result:
+    """Write `body` to `path` through a temporary file and a rename; return the new file's stat."""
+    head, name = os.path.split(path)
+    tmp = os.path.join(head, f"{TEMP_PREFIX}{os.getpid()}-{threading.get_ident()}-{next(_temp_names)}-{name}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(body)
+            stat = os.fstat(handle.fileno())
+        os.replace(tmp, path)
+        return stat
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
