@@ -110,6 +110,47 @@ class S3Store:
                 raise
         return self._call(call, f"Failed to read {self.prefix + key} from {self.bucket}")
 
+    def get_versioned(self, key: str) -> tuple[bytes | None, str | None]:
+        """Return the bytes of one object and its ETag, or (None, None) when there is none."""
+        def call() -> tuple[bytes | None, str | None]:
+            try:
+                found = self.client.get_object(Bucket=self.bucket, Key=self.prefix + key)
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                    return None, None
+                raise
+            return found["Body"].read(), found["ETag"]
+        return self._call(call, f"Failed to read {self.prefix + key} from {self.bucket}")
+
+    def put_if(self, key: str, body: bytes, content_type: str, cache_control: str, *, if_match: str | None = None,
+               if_none_match: bool = False) -> str | None:
+        """Upload one object only if it still has ETag `if_match` (or does not exist); return its new ETag, or
+        None when the condition failed (someone else wrote it first)."""
+        conditions = {"IfMatch": if_match} if if_match else {"IfNoneMatch": "*"} if if_none_match else {}
+
+        def call() -> str | None:
+            try:
+                return self.client.put_object(Bucket=self.bucket, Key=self.prefix + key, Body=body,
+                                              ContentType=content_type, CacheControl=cache_control,
+                                              **conditions)["ETag"]
+            except ClientError as exc:
+                if _condition_failed(exc):
+                    return None
+                raise
+        return self._call(call, f"Failed to upload {self.prefix + key} to {self.bucket}")
+
+    def delete_if(self, key: str, etag: str) -> bool:
+        """Delete one object only if it still has ETag `etag`; True when it was deleted."""
+        def call() -> bool:
+            try:
+                self.client.delete_object(Bucket=self.bucket, Key=self.prefix + key, IfMatch=etag)
+            except ClientError as exc:
+                if _condition_failed(exc) or exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                    return False
+                raise
+            return True
+        return self._call(call, f"Failed to delete {self.prefix + key} from {self.bucket}")
+
     def copy(self, source: str, key: str, content_type: str, cache_control: str) -> None:
         """Copy an object of this store to another key, replacing its headers."""
         self._call(lambda: self.client.copy_object(
@@ -130,12 +171,12 @@ class S3Store:
                 raise PublishError(f"Failed to delete {errors[0].get('Key')} from {self.bucket}: "
                                    f"{errors[0].get('Code')} {errors[0].get('Message', '')}".rstrip())
 
-    def list(self) -> dict[str, str]:
-        """Return every key under the prefix with its ETag (the MD5 of a single-part upload)."""
+    def list(self, under: str = "") -> dict[str, str]:
+        """Return every key under the prefix (and `under` below it) with its ETag (the MD5 of a single-part upload)."""
         found: dict[str, str] = {}
         token: str | None = None
         while True:
-            args = {"Bucket": self.bucket, "Prefix": self.prefix, **({"ContinuationToken": token} if token else {})}
+            args = {"Bucket": self.bucket, "Prefix": self.prefix + under, **({"ContinuationToken": token} if token else {})}
             page = self._call(lambda: self.client.list_objects_v2(**args), f"Failed to list {self.bucket}/{self.prefix}")
             for item in page.get("Contents", []):
                 found[item["Key"][len(self.prefix):]] = item["ETag"].strip('"')
@@ -168,3 +209,9 @@ class S3Store:
 def _cors_allows_get(rules: list[dict[str, Any]]) -> bool:
     """True when some rule already lets any origin GET."""
     return any("GET" in r.get("AllowedMethods", []) and "*" in r.get("AllowedOrigins", []) for r in rules)
+
+
+def _condition_failed(exc: ClientError) -> bool:
+    """True when S3 refused a conditional write: the object changed (412) or a concurrent one won (409)."""
+    return exc.response.get("Error", {}).get("Code") in ("PreconditionFailed", "ConditionalRequestConflict", "412",
+                                                         "409")
