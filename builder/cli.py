@@ -363,16 +363,15 @@ queue_option = click.option("--queue", "queue_url", required=True, metavar="QUEU
 @workspace_arg
 @click.argument("source_ids", nargs=-1)
 @queue_option
-@click.option("--snapshots", metavar="S3_URL_OR_DIR",
-              help="Where workers read workspace snapshots from (default: the --env target, if it is s3://).")
-@click.option("--env", help="The target whose bucket holds the snapshots (when --snapshots is not given).")
-def enqueue_command(workspace: Path, source_ids: tuple[str, ...], queue_url: str, snapshots: str | None,
-                    env: str | None) -> None:
+@click.option("--snapshots", metavar="S3_URL_OR_DIR", required=True,
+              help="Where workers read workspace snapshots from: a private s3://BUCKET/PREFIX that no CDN serves "
+                   "(snapshots hold private settings), or a directory when every worker runs on this host.")
+def enqueue_command(workspace: Path, source_ids: tuple[str, ...], queue_url: str, snapshots: str) -> None:
     """Snapshot WORKSPACE and enqueue SOURCE_IDS (default: every source) for the workers to build and publish."""
     from builder.producer import enqueue_changes
     from builder.worker import open_queue, snapshot_store_for
 
-    store = snapshot_store_for(workspace, snapshots, env)
+    store = snapshot_store_for(workspace, snapshots)
     version, ids = enqueue_changes(workspace, list(source_ids) or None, open_queue(queue_url), store)
     click.echo(f"version {version.number} ({version.content_hash[:12]}): {len(ids)} messages sent to {queue_url}")
 

@@ -154,7 +154,8 @@ class S3SnapshotStore:
         try:
             with _s3_errors(f"Failed to create the snapshot {key} in {self.bucket}"):
                 self.client.put_object(Bucket=self.bucket, Key=key, Body=body, IfNoneMatch="*",
-                                       ContentType="application/gzip", CacheControl="private, no-store")
+                                       ContentType="application/gzip", CacheControl="private, no-store",
+                                       ServerSideEncryption="AES256")
         except SnapshotError as exc:
             if "PreconditionFailed" in str(exc) or "ConditionalRequestConflict" in str(exc):
                 return False  # another producer took this number

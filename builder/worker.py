@@ -217,22 +217,23 @@ def _s3_client() -> Any:
     return boto3.client("s3", config=NO_BOTOCORE_RETRIES)
 
 
-def snapshot_store_for(workspace: Path, snapshots: str | None, env: str | None) -> SnapshotStore:
-    """Return the snapshot store a producer writes to: --snapshots, or the bucket of the --env target."""
-    if snapshots is None:
-        from builder.workspace import load_workspace_file
+def snapshot_store_for(workspace: Path, snapshots: str) -> SnapshotStore:
+    """Return the snapshot store a producer writes to, refusing one inside a bucket the workspace publishes to.
 
-        config, _ = load_workspace_file(workspace)
-        target = config.targets.get(env) if config is not None and env else None
-        if target is None or not target.url.startswith("s3://"):
-            raise UsageError("pass --snapshots S3_URL_OR_DIR, or --env naming an s3:// target of the workspace")
-        return S3SnapshotStore(_target_client(target), urlparse(target.url).netloc, urlparse(target.url).path)
+    A snapshot holds the workspace files, private settings included: it belongs in a bucket (or a directory) that
+    no CDN serves, never beside the published objects, where one loose bucket policy would make it public.
+    """
+    from builder.workspace import load_workspace_file
+
+    config, _ = load_workspace_file(workspace)
+    wanted = urlparse(snapshots)
+    for name, target in sorted(config.targets.items()) if config is not None else []:
+        served = urlparse(target.url)
+        if wanted.scheme == "s3" and served.scheme == "s3" and wanted.netloc == served.netloc:
+            raise UsageError(f"--snapshots {snapshots} is in the bucket '{served.netloc}' that the target '{name}' "
+                             "publishes to; snapshots hold private settings, so keep them in a bucket the CDN "
+                             "does not serve")
     return open_snapshot_store(snapshots, _s3_client)
-
-
-def _target_client(target: Any) -> Any:
-    from publish.targets import make_client
-    return make_client("s3", target)
 
 
 class _AnySnapshots:

@@ -7,6 +7,7 @@ import pytest
 from moto import mock_aws
 
 from builder.changes import Version
+from builder.errors import UsageError
 from builder.snapshots import LocalSnapshotStore, S3SnapshotStore, SnapshotError, pack_workspace, unpack_snapshot
 from tests.support.moto_s3 import BUCKET, fake_credentials, s3_client
 from tests.support.workspaces import web_source, write_workspace
@@ -61,6 +62,8 @@ def test_s3_numbers_are_taken_with_if_none_match(tmp_path, monkeypatch):
         root = _workspace(tmp_path)
         first, location = one.create(pack_workspace(root))
         assert location == f"s3://{BUCKET}/site/.bundlesmith/snapshots/000000000001.json.gz"
+        stored = client.head_object(Bucket=BUCKET, Key="site/.bundlesmith/snapshots/000000000001.json.gz")
+        assert stored["ServerSideEncryption"] == "AES256" and stored["CacheControl"] == "private, no-store"
         client.delete_object(Bucket=BUCKET, Key="site/.bundlesmith/snapshots/HEAD.json")  # both think 1 is next
         _workspace(tmp_path, "two")
         second, location2 = two.create(pack_workspace(root))
@@ -68,3 +71,13 @@ def test_s3_numbers_are_taken_with_if_none_match(tmp_path, monkeypatch):
         assert unpack_snapshot(one.read(location)).content_hash == first.content_hash
         with pytest.raises(SnapshotError, match="Failed to read the snapshot"):
             one.read(f"s3://{BUCKET}/site/.bundlesmith/snapshots/000000000009.json.gz")
+
+
+def test_snapshots_hold_private_settings_so_they_never_go_into_a_bucket_the_workspace_publishes_to(tmp_path):
+    from builder.worker import snapshot_store_for
+
+    root = write_workspace(tmp_path / "ws", sources={"site": web_source("site")},
+                           targets={"production": {"url": "s3://cdn-bucket/site"}})
+    with pytest.raises(UsageError, match="in the bucket 'cdn-bucket' that the target 'production' publishes to"):
+        snapshot_store_for(root, "s3://cdn-bucket/private/snapshots")
+    assert isinstance(snapshot_store_for(root, str(tmp_path / "snapshots")), LocalSnapshotStore)
