@@ -113,7 +113,12 @@ class Watcher:
         self._thread = threading.Thread(target=self._run, name="bundlesmith-watch", daemon=True)
 
     def __enter__(self) -> "Watcher":
-        self._observer.schedule(_Handler(self), str(self.root), recursive=True)
+        # The root itself, then each folder in it that counts: an output folder inside the workspace (tens of
+        # thousands of folders for a large workspace) must not cost an inotify watch per folder.
+        self._handler = _Handler(self)
+        self._observer.schedule(self._handler, str(self.root), recursive=False)
+        for child in sorted(self.root.iterdir()) if self.root.is_dir() else ():
+            self._watch_folder(str(child))
         self._observer.start()
         self._thread.start()
         return self
@@ -138,8 +143,16 @@ class Watcher:
             self._debouncer.mark(path, self._clock())
             self._wake.notify_all()
 
+    def _watch_folder(self, path: str) -> None:
+        """Watch a folder directly under the root, and everything below it, unless it is ignored."""
+        if os.path.dirname(os.path.abspath(path)) == os.path.abspath(self.root) and os.path.isdir(path) \
+                and not is_ignored(path, self._ignore):
+            self._observer.schedule(self._handler, path, recursive=True)
+
     def _notice(self, event: FileSystemEvent) -> None:
         dest = getattr(event, "dest_path", "") or ""
+        if event.is_directory and event.event_type in ("created", "moved"):
+            self._watch_folder(_text(dest or event.src_path))  # a folder that appears under the root
         for path in event_paths(event.event_type, _text(event.src_path), _text(dest), event.is_directory,
                                 self._ignore):
             self.trigger(path)

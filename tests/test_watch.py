@@ -164,3 +164,20 @@ def test_a_failing_callback_does_not_stop_the_watcher(tmp_path, caplog):
         watcher.trigger("two")
         assert calls.wait_for(lambda b: len(b) == 2)
     assert "boom" in caplog.text
+
+
+def test_the_output_folder_costs_no_watches_and_new_folders_are_watched(tmp_path):
+    root, calls = _workspace(tmp_path), _Recorder()
+    for i in range(50):
+        (root / "public" / "v1" / "projects" / f"wk_{i}").mkdir(parents=True)
+    watcher = Watcher(root, calls, quiet=0.05, max_delay=1.0, ignore_dirs=[root / "public"])
+    with watcher:
+        watched = {(Path(e.watch.path).name, e.watch.is_recursive) for e in watcher._observer.emitters}
+        assert watched == {("ws", False), ("sources", True)}   # nothing inside public/
+
+        (root / "workspace.yaml").write_text("id: ws\n")        # a file at the root counts
+        assert calls.wait_for(lambda b: "workspace.yaml" in {os.path.basename(p) for x in b for p in x})
+        (root / "destination_snippets").mkdir()                 # a folder made later is watched too
+        assert calls.wait_for(lambda b: any(os.path.basename(p) == "destination_snippets" for x in b for p in x))
+        (root / "destination_snippets" / "catalog.yaml").write_text("x: 1\n")
+        assert calls.wait_for(lambda b: "catalog.yaml" in {os.path.basename(p) for x in b for p in x})
