@@ -43,6 +43,7 @@ class LiveWorkspace:
         self.ids: dict[str, str] = {}  # file -> last known source id (kept while the file is broken)
         self._digests: dict[str, str] = {}  # file -> SHA-256 of its bytes as last read
         self._uses: dict[str, SourceUse] = {}  # file -> what its build depends on (kept up to date by refresh)
+        self._holders: dict[str, set[str]] = {}  # clash key (`_keys`) -> the files whose entry has it
         self.config: WorkspaceFile | None = None
         self.config_problems: list[Problem] = []
         self._config_key = ""
@@ -81,15 +82,15 @@ class LiveWorkspace:
         for file in files:
             old = self.entries.pop(file, None)
             self._uses.pop(file, None)
-            touched |= _keys(old)
+            touched |= self._unindex(file, old)
             if os.path.isfile(self.root / file):
                 self.entries[file] = entry = self._load(file)
-                touched |= _keys(entry)
+                touched |= self._index(file, entry)
                 if entry.source is not None:
                     self.ids[file] = entry.source.id
             else:
                 self.ids.pop(file, None)  # deleted: its source is gone
-        files |= {f for f, e in self.entries.items() if _keys(e) & touched}  # clash partners, old and new
+        files |= self._holding(touched)  # clash partners, old and new
         return sorted(f for f in files if f in self.entries)
 
     def build(self, files: Iterable[str]) -> list[SourceOutcome]:
@@ -147,10 +148,31 @@ class LiveWorkspace:
     def _clash_problems(self, files: list[str]) -> dict[str, list[Problem]]:
         """Return, for the files in a clash (two sources with one id or write key), their problems with it."""
         wanted = set().union(*(_keys(self.entries[f]) for f in files))
-        group = {f: e for f, e in self.entries.items() if _keys(e) & wanted}
+        group = {f: self.entries[f] for f in sorted(self._holding(wanted))}
         copies = {f: replace(e, problems=list(e.problems)) for f, e in group.items()}
         mark_clashes(copies.values())
         return {f: c.problems for f, c in copies.items() if len(c.problems) != len(group[f].problems)}
+
+    def _index(self, file: str, entry: SourceConfig | None) -> set[str]:
+        """Record which clash keys `file` now has; return them."""
+        keys = _keys(entry)
+        for key in keys:
+            self._holders.setdefault(key, set()).add(file)
+        return keys
+
+    def _unindex(self, file: str, entry: SourceConfig | None) -> set[str]:
+        """Forget the clash keys `file` had; return them."""
+        keys = _keys(entry)
+        for key in keys:
+            holders = self._holders.get(key, set())
+            holders.discard(file)
+            if not holders:
+                self._holders.pop(key, None)
+        return keys
+
+    def _holding(self, keys: set[str]) -> set[str]:
+        """Return the files whose entry has one of `keys` (clash partners), without looking at every file."""
+        return set().union(*(self._holders.get(k, ()) for k in keys))
 
     def _use(self, file: str, entry: SourceConfig) -> SourceUse:
         source = entry.source

@@ -4,6 +4,7 @@
     store.put("v1/projects/wk/settings", body, "application/json", "public, max-age=300, s-maxage=1500")
     store.list()          # {"v1/projects/wk/settings": "<md5>", ...}  (what S3 calls the ETag)
     write_headers(store.root, manifest)   # `_headers`: what a static host serves each file with
+    HeadersFile(store.root).write(manifest)   # the same, keeping each object's rendered lines for the next write
 
 Every write goes to a temporary name in the same directory and is renamed over the key, so a reader (a static
 host, the preview, a browser) never sees half a file, and a crash leaves either the old file or the new one.
@@ -97,6 +98,15 @@ class DirectoryStore:
                     os.unlink(path)
                 except FileNotFoundError:
                     pass
+
+    def version(self, key: str) -> str | None:
+        """Return a cheap version of one file (size, mtime, inode: each atomic write makes a new one), or None."""
+        with translate_os_errors(f"Failed to read {key} from {self.root}"):
+            try:
+                stat = os.stat(self._path(key))
+            except (FileNotFoundError, NotADirectoryError):
+                return None
+        return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
 
     def list(self) -> dict[str, str]:
         """Return every file with its md5, reading only files whose stat the journal does not vouch for."""
@@ -200,26 +210,50 @@ class DirectoryStore:
 
 def write_headers(root: Path, manifest: dict[str, Any], changed: bool = True) -> None:
     """Write `_headers` (Netlify / Cloudflare Pages format) for every served object, unless it is unchanged."""
-    if not changed and os.path.isfile(os.path.join(root, HEADERS_FILE)):
-        return
-    lines = []
-    for key, meta in sorted(manifest["objects"].items()):
-        if is_private_key(key):
-            continue
-        lines += [f"/{key}", f"  Content-Type: {meta['content_type']}", f"  Cache-Control: {meta['cache_control']}"]
-        if key.startswith("v1/projects/"):  # browsers fetch settings cross-origin
-            lines.append("  Access-Control-Allow-Origin: *")
-    body = ("\n".join(lines) + "\n").encode()
-    path = os.path.join(root, HEADERS_FILE)
-    with translate_os_errors(f"Failed to write {HEADERS_FILE} to {root}"):
-        try:
-            with open(path, "rb") as handle:
-                if handle.read() == body:
-                    return
-        except FileNotFoundError:
-            pass
-        os.makedirs(root, exist_ok=True)
-        atomic_write(path, body)
+    HeadersFile(root).write(manifest, changed)
+
+
+class HeadersFile:
+    """`_headers` of one directory, each object's lines rendered once and kept for the next write (a service)."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self._rendered: dict[str, tuple[str, str, str]] = {}  # key -> (content type, cache control, its lines)
+
+    def write(self, manifest: dict[str, Any], changed: bool = True) -> None:
+        """Write `_headers` for every served object of `manifest`, unless the file already says exactly that."""
+        path = os.path.join(self.root, HEADERS_FILE)
+        if not changed and os.path.isfile(path):
+            return
+        objects, rendered = manifest["objects"], self._rendered
+        for key in [k for k in rendered if k not in objects]:
+            del rendered[key]
+        blocks = []
+        for key in sorted(objects):
+            meta, known = objects[key], rendered.get(key)
+            if known is None or known[0] != meta["content_type"] or known[1] != meta["cache_control"]:
+                if is_private_key(key):
+                    continue
+                known = rendered[key] = (meta["content_type"], meta["cache_control"], _header_lines(key, meta))
+            blocks.append(known[2])
+        body = ("\n".join(blocks) + "\n").encode()
+        with translate_os_errors(f"Failed to write {HEADERS_FILE} to {self.root}"):
+            try:
+                with open(path, "rb") as handle:
+                    if handle.read() == body:
+                        return
+            except FileNotFoundError:
+                pass
+            os.makedirs(self.root, exist_ok=True)
+            atomic_write(path, body)
+
+
+def _header_lines(key: str, meta: dict[str, Any]) -> str:
+    """Return the `_headers` block of one served object."""
+    lines = [f"/{key}", f"  Content-Type: {meta['content_type']}", f"  Cache-Control: {meta['cache_control']}"]
+    if key.startswith("v1/projects/"):  # browsers fetch settings cross-origin
+        lines.append("  Access-Control-Allow-Origin: *")
+    return "\n".join(lines)
 
 
 def _md5_file(path: str) -> str:

@@ -24,7 +24,7 @@ from pathlib import Path
 from builder.build import SourceFailure, SourceOutcome
 from builder.models import CacheConfig, RetentionConfig
 from builder.problems import Problem
-from publish.directory import DirectoryStore, write_headers
+from publish.directory import DirectoryStore, HeadersFile
 from publish.publisher import Publisher, PublishRun, SourceDone
 from publish.report import PublishReport, SourceResult
 
@@ -32,8 +32,9 @@ from publish.report import PublishReport, SourceResult
 def directory_publisher(root: Path, cache: CacheConfig, retention: RetentionConfig | None = None, *,
                         clock: Callable[[], float] = time.time, keep_builds: bool = True) -> Publisher:
     """Return the publisher of a directory target, which writes `_headers` with its state."""
+    headers = HeadersFile(root)
     return Publisher(DirectoryStore(root), cache, retention, clock=clock, keep_builds=keep_builds,
-                     on_state=lambda manifest, changed: write_headers(root, manifest, changed))
+                     on_state=headers.write)
 
 
 @dataclass

@@ -47,6 +47,53 @@ def encode_manifest(manifest: dict[str, Any]) -> bytes:
     return (json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n").encode()
 
 
+TABLES = ("builds", "objects", "sources")  # the tables that grow with the workspace, encoded entry by entry
+
+
+class ManifestEncoder:
+    """`encode_manifest`, byte for byte, re-encoding only the table entries a publish says it touched.
+
+        encoder.encode(manifest)                                   # everything (and remembered)
+        encoder.encode(manifest, touched={"objects": {...}, ...})  # the same manifest object, a few entries changed
+
+    Each entry of `builds`, `objects` and `sources` is kept as its encoded text; with `touched`, only the named
+    entries are encoded again (an entry gone from its table is dropped), and everything else (`orphans`,
+    `version`, ...) is encoded whole. `touched` is honoured only for the manifest object encoded last; any other
+    manifest is encoded whole. Whoever passes `touched` must name every entry it changed since.
+    """
+
+    def __init__(self) -> None:
+        self._held: dict[str, Any] | None = None
+        self._fragments: dict[str, dict[str, str]] = {}
+
+    def encode(self, manifest: dict[str, Any], touched: dict[str, set[str]] | None = None) -> bytes:
+        """Return `encode_manifest(manifest)`."""
+        if touched is None or self._held is not manifest:
+            self._fragments = {t: {k: _entry(k, v) for k, v in manifest.get(t, {}).items()} for t in TABLES
+                               if isinstance(manifest.get(t), dict)}
+        else:
+            for table, keys in touched.items():
+                fragments, entries = self._fragments.setdefault(table, {}), manifest.get(table, {})
+                for key in keys:
+                    if key in entries:
+                        fragments[key] = _entry(key, entries[key])
+                    else:
+                        fragments.pop(key, None)
+        self._held = manifest
+        parts = []
+        for name in sorted(manifest):
+            fragments = self._fragments.get(name) if isinstance(manifest[name], dict) else None
+            if fragments is None:
+                parts.append(_entry(name, manifest[name]))
+            else:
+                parts.append(json.dumps(name) + ":{" + ",".join(fragments[k] for k in sorted(fragments)) + "}")
+        return ("{" + ",".join(parts) + "}\n").encode()
+
+
+def _entry(key: str, value: Any) -> str:
+    return json.dumps(key) + ":" + json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
 def is_private_key(key: str) -> bool:
     """True for keys of the target's own state, which the CDN must never serve."""
     return key.startswith(STATE_PREFIX)

@@ -157,7 +157,7 @@ def _immutable_lifecycle(plans: list[SourcePlan], manifest: Mapping[str, Any], l
     known = manifest.get("objects", {})
     orphans = dict(manifest.get("orphans", {}))
     candidates = {k for k, meta in known.items() if meta.get("immutable")}
-    candidates |= {k for k in listing if not is_private_key(k) and k not in known}  # untracked: left by a crash
+    candidates |= {k for k in listing.keys() - known.keys() if not is_private_key(k)}  # untracked: left by a crash
     orphaned = sorted(k for k in candidates - referenced if k not in orphans)
     adopted = sorted(k for k in orphans if k in referenced)
     expired = sorted(k for k, since in orphans.items()
@@ -171,13 +171,14 @@ def referenced_keys(plans: Iterable[SourcePlan], manifest: Mapping[str, Any]) ->
     referenced: set[str] = set()
     for plan in planned.values():
         if plan.build is not None:
-            referenced |= {o.key for o in plan.build.objects}
-    for source_id, state in manifest.get("sources", {}).items():
+            referenced.update(o.key for o in plan.build.objects)
+    for source_id, state in manifest.get("sources", {}).items():  # every source: keep this loop lean
         plan = planned.get(source_id)
         if plan is None or plan.failure is not None:  # kept as it was
-            referenced |= set(state.get("objects", []))
+            referenced.update(state.get("objects", ()))
     for source_id, builds in manifest.get("builds", {}).items():
         plan = planned.get(source_id)
         if plan is None or not plan.removed:
-            referenced |= {k for build in builds for k in build.get("objects", {})}
+            for build in builds:
+                referenced.update(build.get("objects", ()))
     return referenced

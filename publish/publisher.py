@@ -14,6 +14,12 @@ whose immutable objects or entry objects cannot all be uploaded keeps what it se
 replaced are restored from the previous build's copy (or removed, when they are new), and the manifest keeps its
 previous state. A crash at any point leaves a state the next publish converges from: the manifest is written only
 after everything it describes is up, and anything up but not in the manifest is planned again.
+
+A publisher that lives long (the service holds one) keeps the state it wrote after a clean publish and trusts it
+instead of reading the manifest and listing the target again, while one stat (a directory) or HEAD (S3) says the
+stored manifest is still the one it wrote; it then re-encodes only the manifest entries the publish touched
+(`publish.manifest.ManifestEncoder`). Any failure, rollback or foreign write drops what it knew: the next publish
+reads and lists again, as every new process does (`bundlesmith publish`, `plan`, the service's start).
 """
 from __future__ import annotations
 
@@ -29,7 +35,7 @@ from builder.errors import UsageError
 from builder.models import CacheConfig, RetentionConfig
 from builder.workspace import paused_gc
 from publish.cache_policy import cache_control as object_cache_control
-from publish.manifest import (MANIFEST_KEY, PRIVATE_CACHE_CONTROL, add_event, decode_manifest, encode_manifest,
+from publish.manifest import (MANIFEST_KEY, PRIVATE_CACHE_CONTROL, ManifestEncoder, add_event, decode_manifest,
                               snapshot_key)
 from publish.plan import Plan, SourcePlan, complete_plan, compute_plan, md5_hex, object_meta, plan_source
 from publish.propagation import invalidation_paths, visible_everywhere_by
@@ -49,6 +55,16 @@ class Store(Protocol):
     def copy(self, source: str, key: str, content_type: str, cache_control: str) -> None: ...
     def delete(self, keys: Iterable[str]) -> None: ...
     def list(self) -> dict[str, str]: ...
+    # optional: def version(self, key: str) -> str | None  (a cheap stat / HEAD; without it nothing is trusted)
+
+
+@dataclass
+class KnownState:
+    """The state this process last wrote, trusted instead of a fresh read while the stored manifest is unchanged."""
+
+    manifest: dict[str, Any]
+    listing: dict[str, str]
+    version: str  # what `store.version(MANIFEST_KEY)` said right after this process wrote it
 
 
 @dataclass
@@ -82,6 +98,18 @@ def _without_bodies(source: SourcePlan) -> SourcePlan:
     return replace(source, build=SourceBuild(build.source_id, build.write_key, build.file, objects, build.build_id))
 
 
+def _touched(done: list[SourceDone], expired: list[str]) -> dict[str, set[str]]:
+    """Return the manifest entries that recording `done` and dropping `expired` changed (see `_record_source`)."""
+    touched: dict[str, set[str]] = {"sources": set(), "builds": set(), "objects": set(expired)}
+    for item in done:
+        if item.result.status in ("published", "removed"):
+            touched["sources"].add(item.plan.source_id)
+            touched["builds"].add(item.plan.source_id)
+            touched["objects"].update(item.plan.delete, item.result.deleted,
+                                      (o.key for o in item.plan.build.objects) if item.plan.build else ())
+    return touched
+
+
 class Publisher:
     """Publishes finished builds to one store, records their propagation, and rolls sources back."""
 
@@ -94,19 +122,47 @@ class Publisher:
         self._on_state = on_state  # (manifest, changed): a directory's `_headers`, derived from the state
         self._configure_bucket = configure_bucket
         self.invalidator, self.clock, self._workers = invalidator, clock, max(1, workers)
+        self._known: KnownState | None = None  # see `_start_state`
+        self._written: str | None = None       # the stored manifest's version after this process's last write
+        self._encoder = ManifestEncoder()
 
     def read_state(self) -> tuple[dict[str, Any], dict[str, str]]:
         """Return the manifest and the real listing of the store."""
         return decode_manifest(self.store.get(MANIFEST_KEY)), self.store.list()
 
-    def write_state(self, manifest: dict[str, Any], listing: dict[str, str]) -> None:
-        """Store the manifest, unless the store already holds exactly these bytes."""
-        body = encode_manifest(manifest)
-        changed = listing.get(MANIFEST_KEY) != md5_hex(body)
+    def write_state(self, manifest: dict[str, Any], listing: dict[str, str],
+                    touched: dict[str, set[str]] | None = None) -> None:
+        """Store the manifest, unless the store already holds exactly these bytes (`touched`: see ManifestEncoder)."""
+        self._known = self._written = None
+        body = self._encoder.encode(manifest, touched)
+        digest = md5_hex(body)
+        changed = listing.get(MANIFEST_KEY) != digest
         if changed:
             self.store.put(MANIFEST_KEY, body, "application/json", PRIVATE_CACHE_CONTROL)
+            listing[MANIFEST_KEY] = digest
         if self._on_state is not None:
             self._on_state(manifest, changed)
+        self._written = self._stored_version()
+
+    def _stored_version(self) -> str | None:
+        """Return the stored manifest's version (a stat or a HEAD), or None when the store cannot tell."""
+        version = getattr(self.store, "version", None)
+        return version(MANIFEST_KEY) if version is not None else None
+
+    def _start_state(self) -> tuple[dict[str, Any], dict[str, str]]:
+        """Return the state a publish starts from: what this process wrote last, if nobody wrote since; else read.
+
+        A long-running process (the service) holds one publisher: after a clean publish it keeps the manifest and
+        the listing, updated with what it uploaded and deleted, and trusts them while the stored manifest is the
+        one it wrote (one stat or HEAD), so a publish of a few sources costs O(those sources) instead of a read
+        and a listing of the whole target. Anything else (a failed source, an exception, a rollback, another
+        writer) drops what it knew and the next publish reads and lists again, catching drift; so does every new
+        process (`bundlesmith publish`, `plan`, and the service's reconcile on start).
+        """
+        known, self._known = self._known, None  # taken: a publish that stops half-way leaves nothing trusted
+        if known is not None and self._stored_version() == known.version:
+            return known.manifest, known.listing
+        return self.read_state()
 
     def plan(self, outcomes: Iterable[SourceOutcome], keep_only: set[str] | None = None) -> Plan:
         """Return what publishing `outcomes` would change."""
@@ -118,7 +174,7 @@ class Publisher:
         """Read the state a publish starts from (once; forked workers inherit it)."""
         if invalidate and self.invalidator is None:
             raise UsageError("--invalidate needs a CloudFront `distribution` on the target")
-        manifest, listing = self.read_state()
+        manifest, listing = self._start_state()
         if self._configure_bucket:  # settings are fetched cross-origin
             self.store.ensure_cors()  # type: ignore[attr-defined]
         return PublishRun(manifest, listing, self.clock(), keep_only)
@@ -185,11 +241,33 @@ class Publisher:
         self.invalidate_changed(manifest, changed, report, invalidate)
         self._update_orphans(manifest, plan, run.now)
         expired = self._expired(manifest, plan)
-        self.write_state(manifest, run.listing)
+        self.write_state(manifest, run.listing, None if invalidate else _touched(done, expired))
         if expired:
             self.store.delete(expired)
             report.collected = expired
+        if self._written is not None and all(r.status != "failed" for r in report.results):
+            self._known = KnownState(manifest, self._listing_after(manifest, run.listing, done, expired), self._written)
         return report
+
+    def _listing_after(self, manifest: dict[str, Any], listing: dict[str, str], done: list[SourceDone],
+                       deleted: list[str]) -> dict[str, str]:
+        """Update the listing a publish started from with what it uploaded and deleted (all of it succeeded)."""
+        def known(key: str) -> str:
+            return manifest["objects"][key]["md5"]
+        for item in done:
+            result, build = item.result, item.plan.build
+            if result.status == "published" and build is not None:
+                for key in result.uploaded:
+                    listing[key] = known(key)
+                if item.plan.new_build and self._keep_builds:
+                    for obj in build.entry_objects:
+                        listing[snapshot_key(build.source_id, build.build_id, obj.key)] = known(obj.key)
+            if result.status in ("published", "removed"):
+                for key in result.deleted:
+                    listing.pop(key, None)
+        for key in deleted:
+            listing.pop(key, None)
+        return listing
 
     def _map(self, work: Callable[[SourcePlan], SourceResult], items: Iterable[SourcePlan]) -> list[SourceResult]:
         if self._workers == 1:
@@ -373,6 +451,7 @@ class Publisher:
     def rollback(self, source_id: str, to: str | None = None, *, invalidate: bool = False) -> PublishReport:
         """Serve an earlier retained build of `source_id` again (the previous one unless `to` names one)."""
         from publish.versions import rollback_source
+        self._known = None  # a rollback that stops half-way must not leave a listing trusted
         return rollback_source(self, source_id, to, invalidate=invalidate)
 
     def status(self) -> dict[str, Any]:

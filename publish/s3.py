@@ -184,6 +184,17 @@ class S3Store:
             if not page.get("IsTruncated") or not token:
                 return found
 
+    def version(self, key: str) -> str | None:
+        """Return the ETag of one object (one HEAD), or None when there is none."""
+        def call() -> str | None:
+            try:
+                return self.client.head_object(Bucket=self.bucket, Key=self.prefix + key)["ETag"].strip('"')
+            except ClientError as exc:
+                if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound"):
+                    return None
+                raise
+        return self._call(call, f"Failed to read the version of {self.prefix + key} in {self.bucket}")
+
     def head(self, key: str) -> dict[str, Any]:
         """Return the stored headers of one object (ContentType, CacheControl, ...)."""
         return self._call(lambda: self.client.head_object(Bucket=self.bucket, Key=self.prefix + key),
