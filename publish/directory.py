@@ -2,7 +2,7 @@
 
     store = DirectoryStore(Path("public"))
     store.put("v1/projects/wk/settings", body, "application/json", "public, max-age=300, s-maxage=1500")
-    store.list()          # {"v1/projects/wk/settings": "<md5>", ...}  (what S3 calls the ETag)
+    store.list()          # {"v1/projects/wk/settings": "<sha256>", ...}  (its ETag; S3's is an MD5)
     write_headers(store.root, manifest)   # `_headers`: what a static host serves each file with
     HeadersFile(store.root).write(manifest)   # the same, keeping each object's rendered lines for the next write
 
@@ -13,8 +13,8 @@ Keys that could leave the directory are refused. Errors are translated at this b
 upload: the source keeps what it served.
 
 Listing a directory must be as cheap as listing a bucket, whose ETags come for free. Each write appends one line
-(key, size, mtime, inode, md5) to a journal under `.bundlesmith/store/`, from whichever process writes (the
-parallel build writes from forked workers); `list()` takes the md5 of a file from the journal when its stat still
+(key, size, mtime, inode, sha256) to a journal under `.bundlesmith/store/`, from whichever process writes (the
+parallel build writes from forked workers); `list()` takes the hash of a file from the journal when its stat still
 matches and reads the file only when it does not (an edit by hand: drift), then compacts the journal into an index.
 `_headers` and the store's own bookkeeping are not objects and are never listed.
 """
@@ -31,15 +31,15 @@ from pathlib import Path
 from typing import Any
 
 from publish.manifest import is_private_key
-from publish.plan import md5_hex
+from publish.plan import sha256_hex
 from publish.s3 import PublishError
 
 log = logging.getLogger(__name__)
 
 HEADERS_FILE = "_headers"
 BOOKKEEPING = ".bundlesmith/store"
-INDEX = f"{BOOKKEEPING}/index.json"
-JOURNAL = f"{BOOKKEEPING}/journal"
+INDEX = f"{BOOKKEEPING}/sha256-index.json"  # (an older index.json / journal held MD5s: ignored)
+JOURNAL = f"{BOOKKEEPING}/sha256-journal"
 TEMP_PREFIX = ".tmp-"
 
 _temp_names = itertools.count()
@@ -58,19 +58,20 @@ class DirectoryStore:
     """One directory; keys given to and returned by it are paths relative to it."""
 
     prefix = ""
+    etag = "sha256"  # what `list()` reports per file, and so the manifest field plans compare it with
 
     def __init__(self, root: Path):
         self.root = Path(root)
         self._made_dirs: set[str] = set()
         self._journal: tuple[int, int] | None = None  # (pid, fd): a forked worker opens its own
 
-    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None:
-        """Write one file atomically (its headers live in the manifest and `_headers`)."""
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str, digest: str | None = None) -> None:
+        """Write one file atomically (its headers live in the manifest and `_headers`); `digest`: its SHA-256."""
         path = self._path(key)
         with translate_os_errors(f"Failed to write {key} to {self.root}"):
             self._ensure_parent(path)
             stat = atomic_write(path, body)
-            self._remember(key, stat, md5_hex(body))
+            self._remember(key, stat, digest or sha256_hex(body))
 
     def get(self, key: str) -> bytes | None:
         """Return the bytes of one file, or None when there is none."""
@@ -109,7 +110,7 @@ class DirectoryStore:
         return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
 
     def list(self) -> dict[str, str]:
-        """Return every file with its md5, reading only files whose stat the journal does not vouch for."""
+        """Return every file with its SHA-256, reading only files whose stat the journal does not vouch for."""
         with translate_os_errors(f"Failed to list {self.root}"):
             known, journaled = self._read_index()
             found: dict[str, str] = {}
@@ -118,7 +119,7 @@ class DirectoryStore:
                 signature = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
                 entry = known.get(key)
                 if entry is None or entry[:3] != signature:
-                    entry = signature + [_md5_file(os.path.join(self.root, key))]
+                    entry = signature + [_sha256_file(os.path.join(self.root, key))]
                 fresh[key] = entry
                 found[key] = entry[3]
             if journaled or fresh != known:
@@ -160,10 +161,10 @@ class DirectoryStore:
 
     # --- the etag journal and index ------------------------------------------------------------------------------
 
-    def _remember(self, key: str, stat: os.stat_result, md5: str) -> None:
+    def _remember(self, key: str, stat: os.stat_result, digest: str) -> None:
         """Append what was written to the journal (one line, one write: safe across processes)."""
         fd = self._journal_fd()
-        os.write(fd, f"{key}\t{stat.st_size}\t{stat.st_mtime_ns}\t{stat.st_ino}\t{md5}\n".encode())
+        os.write(fd, f"{key}\t{stat.st_size}\t{stat.st_mtime_ns}\t{stat.st_ino}\t{digest}\n".encode())
 
     def _journal_fd(self) -> int:
         pid = os.getpid()
@@ -174,7 +175,7 @@ class DirectoryStore:
         return self._journal[1]
 
     def _read_index(self) -> tuple[dict[str, list[Any]], bool]:
-        """Return {key: [size, mtime_ns, inode, md5]} from the index and the journal, and whether it had lines."""
+        """Return {key: [size, mtime_ns, inode, sha256]} from the index and the journal, and whether it had lines."""
         index: dict[str, list[Any]] = {}
         try:
             with open(os.path.join(self.root, INDEX), "rb") as handle:
@@ -188,7 +189,7 @@ class DirectoryStore:
                 for raw in handle:
                     journaled = True
                     fields = raw.decode("utf-8", "replace").rstrip("\n").split("\t")
-                    if len(fields) != 5 or len(fields[4]) != 32:  # a line torn by a crash: that file is read again
+                    if len(fields) != 5 or len(fields[4]) != 64:  # a line torn by a crash: that file is read again
                         continue
                     try:
                         index[fields[0]] = [int(fields[1]), int(fields[2]), int(fields[3]), fields[4]]
@@ -256,9 +257,9 @@ def _header_lines(key: str, meta: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _md5_file(path: str) -> str:
+def _sha256_file(path: str) -> str:
     with open(path, "rb") as handle:
-        return md5_hex(handle.read())
+        return sha256_hex(handle.read())
 
 
 def atomic_write(path: str, body: bytes) -> os.stat_result:

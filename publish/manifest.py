@@ -2,14 +2,15 @@
 
     <prefix>/.bundlesmith/manifest.json
     {"version": 1,
-     "objects": {key: {"sha256", "md5", "size", "content_type", "cache_control", "immutable",
+     "objects": {key: {"sha256", "md5" (S3 only), "size", "content_type", "cache_control", "immutable",
                        "published_at", "visible_everywhere_by"}},      # every object served now
      "sources": {source_id: {"write_key", "build_id", "objects": [keys], "published_at", "visible_everywhere_by",
                              "events": [{"action": "publish" | "rollback", "build_id", "at", "from"?}]}},
      "builds":  {source_id: [{"build_id", "published_at", "objects": {key: sha256}}]},   # retained, oldest first
      "orphans": {key: orphaned_at}}                                      # immutable objects no build references
 
-Keys are relative to the target's prefix. Everything under `.bundlesmith/` (this file, the per-build copies of
+The field a store's listing reports (`md5` for S3's ETags, `sha256` for a directory) is what a plan compares to
+find drift. Keys are relative to the target's prefix. Everything under `.bundlesmith/` (this file, the per-build copies of
 entry objects) is private: it is left out of the public-read bucket policy and of every plan of served objects.
 The manifest holds hashes, headers, ids and times, never a setting value or a credential.
 """

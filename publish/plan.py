@@ -92,28 +92,39 @@ _recent_md5: dict[int, tuple[bytes, str]] = {}
 _recent_lock = threading.Lock()
 
 
-def object_meta(obj: BuiltObject, cache: CacheConfig) -> dict[str, Any]:
-    """Return what the manifest records about one object (no body, nothing private)."""
-    return {"sha256": obj.sha256, "md5": md5_hex(obj.body), "size": len(obj.body),
-            "content_type": obj.content_type, "cache_control": cache_control(obj, cache),
-            "immutable": obj.immutable}
+def sha256_hex(body: bytes) -> str:
+    """Return the SHA-256 that a directory store reports as the ETag of a file."""
+    return hashlib.sha256(body).hexdigest()
+
+
+def object_meta(obj: BuiltObject, cache: CacheConfig, etag: str = "md5") -> dict[str, Any]:
+    """Return what the manifest records about one object (no body, nothing private).
+
+    `etag` names the field the store's listing reports: S3's is the MD5 (recorded as `md5`); a directory's is the
+    SHA-256 the build already computed, so no MD5 is computed or recorded for it.
+    """
+    meta = {"sha256": obj.sha256, "size": len(obj.body), "content_type": obj.content_type,
+            "cache_control": cache_control(obj, cache), "immutable": obj.immutable}
+    if etag == "md5":
+        meta["md5"] = md5_hex(obj.body)
+    return meta
 
 
 def compute_plan(outcomes: Iterable[SourceOutcome], manifest: Mapping[str, Any], listing: Mapping[str, str],
                  cache: CacheConfig, *, now: float, grace_period: float,
-                 keep_only: set[str] | None = None) -> Plan:
+                 keep_only: set[str] | None = None, etag: str = "md5") -> Plan:
     """Plan publishing `outcomes` to a target whose state is `manifest` and whose real keys are `listing`."""
-    plans = [plan_source(o, manifest, listing, cache) for o in outcomes]
+    plans = [plan_source(o, manifest, listing, cache, etag) for o in outcomes]
     return complete_plan(plans, manifest, listing, cache, now=now, grace_period=grace_period, keep_only=keep_only)
 
 
 def plan_source(outcome: SourceOutcome, manifest: Mapping[str, Any], listing: Mapping[str, str],
-                cache: CacheConfig) -> SourcePlan:
+                cache: CacheConfig, etag: str = "md5") -> SourcePlan:
     """Plan one source: what publishing its build changes (nothing, when it failed to build)."""
     if isinstance(outcome, SourceFailure):
         return SourcePlan(outcome.source_id or outcome.file, failure=outcome)
     return _source_plan(outcome, manifest.get("objects", {}), manifest.get("sources", {}).get(outcome.source_id, {}),
-                        manifest.get("builds", {}).get(outcome.source_id, []), listing, cache)
+                        manifest.get("builds", {}).get(outcome.source_id, []), listing, cache, etag)
 
 
 def complete_plan(plans: Iterable[SourcePlan], manifest: Mapping[str, Any], listing: Mapping[str, str],
@@ -131,14 +142,15 @@ def complete_plan(plans: Iterable[SourcePlan], manifest: Mapping[str, Any], list
 
 
 def _source_plan(build: SourceBuild, known: Mapping[str, Any], state: Mapping[str, Any],
-                 retained: list[dict[str, Any]], listing: Mapping[str, str], cache: CacheConfig) -> SourcePlan:
-    """Compare one build with what the target holds."""
+                 retained: list[dict[str, Any]], listing: Mapping[str, str], cache: CacheConfig,
+                 etag: str) -> SourcePlan:
+    """Compare one build with what the target holds (`etag`: the manifest field the listing's values match)."""
     add, update, unchanged = [], [], []
     for obj in build.objects:
         meta = known.get(obj.key)
         if meta is None:
             add.append(obj.key)
-        elif (meta.get("sha256") != obj.sha256 or listing.get(obj.key) != meta.get("md5")
+        elif (meta.get("sha256") != obj.sha256 or listing.get(obj.key) != meta.get(etag)
               or meta.get("content_type") != obj.content_type or meta.get("cache_control") != cache_control(obj, cache)):
             update.append(obj.key)
         else:

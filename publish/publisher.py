@@ -37,7 +37,7 @@ from builder.workspace import paused_gc
 from publish.cache_policy import cache_control as object_cache_control
 from publish.manifest import (MANIFEST_KEY, PRIVATE_CACHE_CONTROL, ManifestEncoder, add_event, decode_manifest,
                               snapshot_key)
-from publish.plan import Plan, SourcePlan, complete_plan, compute_plan, md5_hex, object_meta, plan_source
+from publish.plan import Plan, SourcePlan, complete_plan, compute_plan, md5_hex, object_meta, plan_source, sha256_hex
 from publish.propagation import invalidation_paths, visible_everywhere_by
 from publish.report import PublishReport, SourceResult
 from publish.s3 import PublishError
@@ -76,6 +76,7 @@ class PublishRun:
     now: float
     keep_only: set[str] | None = None
     immutables_put: dict[str, str] = field(default_factory=dict)  # per process: shared plugin files written
+    immutables_sent: dict[str, str] = field(default_factory=dict)  # per process: their manifest entries sent back
 
 
 @dataclass(frozen=True)
@@ -125,17 +126,19 @@ class Publisher:
         self._known: KnownState | None = None  # see `_start_state`
         self._written: str | None = None       # the stored manifest's version after this process's last write
         self._encoder = ManifestEncoder()
+        self.etag = getattr(store, "etag", "md5")  # the manifest field the store's listing values match
 
     def read_state(self) -> tuple[dict[str, Any], dict[str, str]]:
         """Return the manifest and the real listing of the store."""
-        return decode_manifest(self.store.get(MANIFEST_KEY)), self.store.list()
+        with paused_gc():  # tens of thousands of small acyclic dicts, in a process that may hold a whole workspace
+            return decode_manifest(self.store.get(MANIFEST_KEY)), self.store.list()
 
     def write_state(self, manifest: dict[str, Any], listing: dict[str, str],
                     touched: dict[str, set[str]] | None = None) -> None:
         """Store the manifest, unless the store already holds exactly these bytes (`touched`: see ManifestEncoder)."""
         self._known = self._written = None
         body = self._encoder.encode(manifest, touched)
-        digest = md5_hex(body)
+        digest = md5_hex(body) if self.etag == "md5" else sha256_hex(body)
         changed = listing.get(MANIFEST_KEY) != digest
         if changed:
             self.store.put(MANIFEST_KEY, body, "application/json", PRIVATE_CACHE_CONTROL)
@@ -168,7 +171,7 @@ class Publisher:
         """Return what publishing `outcomes` would change."""
         manifest, listing = self.read_state()
         return compute_plan(outcomes, manifest, listing, self.cache, now=self.clock(),
-                            grace_period=self.retention.grace_period, keep_only=keep_only)
+                            grace_period=self.retention.grace_period, keep_only=keep_only, etag=self.etag)
 
     def begin(self, *, keep_only: set[str] | None = None, invalidate: bool = False) -> PublishRun:
         """Read the state a publish starts from (once; forked workers inherit it)."""
@@ -184,7 +187,7 @@ class Publisher:
         """Publish every built source; a source that cannot be published completely keeps what it served."""
         run = self.begin(keep_only=keep_only, invalidate=invalidate)
         plan = compute_plan(outcomes, run.manifest, run.listing, self.cache, now=run.now,
-                            grace_period=self.retention.grace_period, keep_only=keep_only)
+                            grace_period=self.retention.grace_period, keep_only=keep_only, etag=self.etag)
         report = PublishReport()
         # Phase 1: every new immutable object, once, before anything references it.
         failed_keys = self._upload_immutables(plan, report)
@@ -198,7 +201,7 @@ class Publisher:
 
         Nothing is recorded here; `finish_built` records what every worker did, in the process that began.
         """
-        source = plan_source(outcome, run.manifest, run.listing, self.cache)
+        source = plan_source(outcome, run.manifest, run.listing, self.cache, self.etag)
         report, failed_keys = PublishReport(), {}
         for obj in source.uploads():
             if obj.immutable and run.immutables_put.get(obj.key) != obj.sha256:  # shared plugins: once per process
@@ -208,7 +211,15 @@ class Publisher:
                 except PublishError as exc:
                     failed_keys[obj.key] = str(exc)
         done = self._done(source, self._publish_source(source, run.manifest, failed_keys, report), run.manifest)
-        return replace(done, plan=_without_bodies(source), puts=report.puts, uploaded_bytes=report.uploaded_bytes)
+        metas = {}
+        for key, meta in done.metas.items():  # a shared plugin file's entry: once per worker, not once per source
+            if meta["immutable"]:
+                if run.immutables_sent.get(key) == meta["sha256"]:
+                    continue
+                run.immutables_sent[key] = meta["sha256"]
+            metas[key] = meta
+        return replace(done, plan=_without_bodies(source), metas=metas, puts=report.puts,
+                       uploaded_bytes=report.uploaded_bytes)
 
     def finish_built(self, run: PublishRun, done: Iterable[SourceDone], *, invalidate: bool = False) -> PublishReport:
         """Record what `publish_built` did for every source, remove sources that left, and write the state."""
@@ -223,7 +234,7 @@ class Publisher:
     def _done(self, source: SourcePlan, result: SourceResult, manifest: dict[str, Any]) -> SourceDone:
         """Pair a result with the manifest entries of the objects it uploaded (computed where the bodies are)."""
         uploaded = set(result.uploaded)
-        metas = {o.key: object_meta(o, self.cache) for o in (source.build.objects if source.build else ())
+        metas = {o.key: object_meta(o, self.cache, self.etag) for o in (source.build.objects if source.build else ())
                  if result.status == "published" and (o.key in uploaded or o.key not in manifest["objects"])}
         return SourceDone(source, result, metas)
 
@@ -253,7 +264,7 @@ class Publisher:
                        deleted: list[str]) -> dict[str, str]:
         """Update the listing a publish started from with what it uploaded and deleted (all of it succeeded)."""
         def known(key: str) -> str:
-            return manifest["objects"][key]["md5"]
+            return manifest["objects"][key][self.etag]
         for item in done:
             result, build = item.result, item.plan.build
             if result.status == "published" and build is not None:
@@ -297,7 +308,11 @@ class Publisher:
 
     def _put(self, obj: BuiltObject, report: PublishReport, key: str | None = None,
              cache_control: str | None = None) -> None:
-        self.store.put(key or obj.key, obj.body, obj.content_type, cache_control or object_cache_control(obj, self.cache))
+        headers = (obj.content_type, cache_control or object_cache_control(obj, self.cache))
+        if self.etag == "sha256":  # a directory: its ETag is the SHA-256 the build already computed
+            self.store.put(key or obj.key, obj.body, *headers, digest=obj.sha256)  # type: ignore[call-arg]
+        else:
+            self.store.put(key or obj.key, obj.body, *headers)
         report.puts += 1
         report.uploaded_bytes += len(obj.body)
 
@@ -379,9 +394,11 @@ class Publisher:
             manifest["objects"].pop(key, None)
         uploaded = set(result.uploaded)
         for obj in build.objects:
-            meta = manifest["objects"].get(obj.key)
-            if obj.key in uploaded or meta is None:
-                meta = {**metas[obj.key], "published_at": now,
+            meta, fresh = manifest["objects"].get(obj.key), metas.get(obj.key)
+            # a shared plugin file a worker already reported comes without an entry: the first report recorded it
+            # (each worker's sources arrive in order, so that report is always recorded first)
+            if fresh is not None and (obj.key in uploaded or meta is None):
+                meta = {**fresh, "published_at": now,
                         "visible_everywhere_by": visible_everywhere_by(now, self.cache, immutable=obj.immutable)}
                 manifest["objects"][obj.key] = meta
         entries = [manifest["objects"][o.key]["visible_everywhere_by"] for o in build.entry_objects]

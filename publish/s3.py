@@ -84,6 +84,8 @@ def with_retries(call: Callable[[], T], what: str, *, sleep: Callable[[float], N
 class S3Store:
     """One bucket and prefix; keys given to and returned by it are relative to the prefix."""
 
+    etag = "md5"  # what `list()` reports per object: the ETag of a single-part upload
+
     def __init__(self, client: Any, bucket: str, prefix: str = "", *, sleep: Callable[[float], None] = time.sleep,
                  attempts: int = 5, backoff: float = 0.2):
         self.client, self.bucket = client, bucket

@@ -60,7 +60,8 @@ def rollback_source(publisher: Publisher, source_id: str, to: str | None, *, inv
         publisher.store.copy(snapshot_key(source_id, target["build_id"], key), key, meta["content_type"], control)
         report.puts += 1
         manifest["objects"][key] = {**manifest["objects"].get(key, {}), "sha256": meta["sha256"],
-                                    "md5": listing.get(snapshot_key(source_id, target["build_id"], key)),
+                                    **({"md5": listing.get(snapshot_key(source_id, target["build_id"], key))}
+                                       if publisher.etag == "md5" else {}),
                                     "content_type": meta["content_type"], "cache_control": control,
                                     "immutable": False, "published_at": now,
                                     "visible_everywhere_by": visible_everywhere_by(now, cache)}

@@ -28,11 +28,11 @@ class CountingStore(DirectoryStore):
         self.puts: list[str] = []
         self.failing = set(failing)
 
-    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None:
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str, digest: str | None = None) -> None:
         if key in self.failing:
             raise PublishError(f"Failed to write {key} to {self.root}: No space left on device")
         self.puts.append(key)
-        super().put(key, body, content_type, cache_control)
+        super().put(key, body, content_type, cache_control, digest)
 
 
 def _publisher(config, store, clock=None):
