@@ -65,34 +65,42 @@ class ManifestEncoder:
 
     def __init__(self) -> None:
         self._held: dict[str, Any] | None = None
-        self._fragments: dict[str, dict[str, str]] = {}
+        self._fragments: dict[str, dict[str, bytes]] = {}  # per table, each entry's encoded bytes (ASCII JSON)
+        self._order: dict[str, list[str]] = {}  # per table, its keys sorted (kept while no key comes or goes)
 
     def encode(self, manifest: dict[str, Any], touched: dict[str, set[str]] | None = None) -> bytes:
         """Return `encode_manifest(manifest)`."""
         if touched is None or self._held is not manifest:
             self._fragments = {t: {k: _entry(k, v) for k, v in manifest.get(t, {}).items()} for t in TABLES
                                if isinstance(manifest.get(t), dict)}
+            self._order = {}
         else:
             for table, keys in touched.items():
                 fragments, entries = self._fragments.setdefault(table, {}), manifest.get(table, {})
                 for key in keys:
                     if key in entries:
+                        if key not in fragments:
+                            self._order.pop(table, None)
                         fragments[key] = _entry(key, entries[key])
-                    else:
-                        fragments.pop(key, None)
+                    elif fragments.pop(key, None) is not None:
+                        self._order.pop(table, None)
         self._held = manifest
         parts = []
         for name in sorted(manifest):
             fragments = self._fragments.get(name) if isinstance(manifest[name], dict) else None
             if fragments is None:
                 parts.append(_entry(name, manifest[name]))
-            else:
-                parts.append(json.dumps(name) + ":{" + ",".join(fragments[k] for k in sorted(fragments)) + "}")
-        return ("{" + ",".join(parts) + "}\n").encode()
+            else:  # bytes all the way: a large manifest is never copied from str to bytes
+                order = self._order.get(name)
+                if order is None:
+                    order = self._order[name] = sorted(fragments)
+                parts.append(json.dumps(name).encode() + b":{" + b",".join(map(fragments.__getitem__, order)) + b"}")
+        return b"{" + b",".join(parts) + b"}\n"
 
 
-def _entry(key: str, value: Any) -> str:
-    return json.dumps(key) + ":" + json.dumps(value, sort_keys=True, separators=(",", ":"))
+def _entry(key: str, value: Any) -> bytes:
+    """Return `"key":value` as `encode_manifest` writes it (json.dumps escapes to ASCII, so it encodes alike)."""
+    return (json.dumps(key) + ":" + json.dumps(value, sort_keys=True, separators=(",", ":"))).encode()
 
 
 def is_private_key(key: str) -> bool:

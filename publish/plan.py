@@ -165,11 +165,11 @@ def _source_plan(build: SourceBuild, known: Mapping[str, Any], state: Mapping[st
 def _immutable_lifecycle(plans: list[SourcePlan], manifest: Mapping[str, Any], listing: Mapping[str, str],
                          now: float, grace_period: float) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """Decide which immutable objects become orphans, which orphans are due for deletion, which are adopted."""
-    referenced = referenced_keys(plans, manifest)
     known = manifest.get("objects", {})
     orphans = dict(manifest.get("orphans", {}))
     candidates = {k for k, meta in known.items() if meta.get("immutable")}
     candidates |= {k for k in listing.keys() - known.keys() if not is_private_key(k)}  # untracked: left by a crash
+    referenced = referenced_keys(plans, manifest, among=candidates | set(orphans))
     orphaned = sorted(k for k in candidates - referenced if k not in orphans)
     adopted = sorted(k for k in orphans if k in referenced)
     expired = sorted(k for k, since in orphans.items()
@@ -177,20 +177,31 @@ def _immutable_lifecycle(plans: list[SourcePlan], manifest: Mapping[str, Any], l
     return tuple(orphaned), tuple(expired), tuple(adopted)
 
 
-def referenced_keys(plans: Iterable[SourcePlan], manifest: Mapping[str, Any]) -> set[str]:
-    """Return the keys that a planned build, a source kept as it was or a retained build still references."""
+def referenced_keys(plans: Iterable[SourcePlan], manifest: Mapping[str, Any],
+                    among: set[str] | None = None) -> set[str]:
+    """Return the keys that a planned build, a source kept as it was or a retained build still references.
+
+    With `among`, return only those of `among`, and stop looking once all of them are found: the shared plugin
+    files are referenced by the first sources already, so a publish need not walk every source to know it.
+    """
     planned = {p.source_id: p for p in plans}
     referenced: set[str] = set()
     for plan in planned.values():
         if plan.build is not None:
             referenced.update(o.key for o in plan.build.objects)
+    missing = None if among is None else set(among) - referenced  # None: collect everything
+    add = referenced.update if missing is None else missing.difference_update
     for source_id, state in manifest.get("sources", {}).items():  # every source: keep this loop lean
+        if missing is not None and not missing:
+            break
         plan = planned.get(source_id)
         if plan is None or plan.failure is not None:  # kept as it was
-            referenced.update(state.get("objects", ()))
+            add(state.get("objects", ()))
     for source_id, builds in manifest.get("builds", {}).items():
+        if missing is not None and not missing:
+            break
         plan = planned.get(source_id)
         if plan is None or not plan.removed:
             for build in builds:
-                referenced.update(build.get("objects", ()))
-    return referenced
+                add(build.get("objects", ()))
+    return referenced if missing is None else set(among) - missing

@@ -141,7 +141,7 @@ class Publisher:
         digest = md5_hex(body) if self.etag == "md5" else sha256_hex(body)
         changed = listing.get(MANIFEST_KEY) != digest
         if changed:
-            self.store.put(MANIFEST_KEY, body, "application/json", PRIVATE_CACHE_CONTROL)
+            self._store_put(MANIFEST_KEY, body, "application/json", PRIVATE_CACHE_CONTROL, digest)
             listing[MANIFEST_KEY] = digest
         if self._on_state is not None:
             self._on_state(manifest, changed)
@@ -308,13 +308,17 @@ class Publisher:
 
     def _put(self, obj: BuiltObject, report: PublishReport, key: str | None = None,
              cache_control: str | None = None) -> None:
-        headers = (obj.content_type, cache_control or object_cache_control(obj, self.cache))
-        if self.etag == "sha256":  # a directory: its ETag is the SHA-256 the build already computed
-            self.store.put(key or obj.key, obj.body, *headers, digest=obj.sha256)  # type: ignore[call-arg]
-        else:
-            self.store.put(key or obj.key, obj.body, *headers)
+        self._store_put(key or obj.key, obj.body, obj.content_type,
+                        cache_control or object_cache_control(obj, self.cache), obj.sha256)
         report.puts += 1
         report.uploaded_bytes += len(obj.body)
+
+    def _store_put(self, key: str, body: bytes, content_type: str, cache_control: str, sha256: str) -> None:
+        """Put one object; a store whose ETag is the SHA-256 (a directory) gets the digest already computed."""
+        if self.etag == "sha256":
+            self.store.put(key, body, content_type, cache_control, digest=sha256)  # type: ignore[call-arg]
+        else:
+            self.store.put(key, body, content_type, cache_control)
 
     def _publish_source(self, source: SourcePlan, manifest: dict[str, Any], failed_keys: dict[str, str],
                         report: PublishReport) -> SourceResult:

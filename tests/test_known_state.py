@@ -111,3 +111,13 @@ def test_built_objects_are_all_served_after_trusted_publishes(tmp_path):
         if isinstance(outcome, SourceBuild):
             for obj in outcome.objects:
                 assert (store.root / obj.key).read_bytes() == obj.body
+
+
+def test_looking_for_a_few_referenced_keys_finds_what_a_whole_walk_finds(tmp_path):
+    from publish.plan import referenced_keys
+    root, clock, config, store, publisher = _published(tmp_path)
+    manifest = publisher._known.manifest
+    every = set(manifest["objects"]) | {"next-integrations/actions/gone/0.js"}
+    whole = referenced_keys([], manifest)
+    for among in (set(), {k for k in every if k.startswith("next-")}, every):
+        assert referenced_keys([], manifest, among=among) == whole & among
