@@ -104,11 +104,7 @@ class SourceGuard:
             held.published = {sid: Version.from_dict(manifest.get("versions", {}).get(sid)) for sid in held.ids}
             yield held
         finally:
-            for sid, etag in list(held.etags.items()):
-                try:
-                    self.store.delete_if(lock_key(sid), etag)
-                except PublishError as exc:  # it expires anyway
-                    log.warning("could not release the lock of %s: %s", sid, exc)
+            held.release()
 
     def _lock_body(self) -> bytes:
         return json.dumps({"owner": self.owner, "expires_at": self.clock() + self.lease}).encode()
@@ -144,6 +140,17 @@ class Held:
         self.published: dict[str, Version | None] = {}
         self.lost: list[str] = []
         self._lock = threading.Lock()
+
+    def release(self) -> None:
+        """Delete every held lock, under the same lock as `renew`, so a heartbeat never re-tags one being released."""
+        with self._lock:
+            etags, self.etags = self.etags, {}
+            for sid, etag in etags.items():
+                try:
+                    if not self.guard.store.delete_if(lock_key(sid), etag):
+                        log.warning("the lock of %s had changed hands before it was released", sid)
+                except PublishError as exc:  # it expires anyway
+                    log.warning("could not release the lock of %s: %s", sid, exc)
 
     def renew(self) -> None:
         """Extend every held lease (the heartbeat); a lock taken over meanwhile is recorded as lost."""
