@@ -305,7 +305,12 @@ def status_command(workspace: Path, env: str) -> None:
               help="Seconds without changes before a burst of edits is built.")
 @click.option("--max-delay", type=click.FloatRange(min=0), default=2.0, show_default=True,
               help="Seconds after the first change of a burst by which it is built anyway.")
-def serve(workspace: Path, env: str, host: str, port: int, quiet: float, max_delay: float) -> None:
+@click.option("--queue", "queue_url", metavar="QUEUE_URL",
+              help="Enqueue changed sources for `bundlesmith worker` processes instead of publishing them here.")
+@click.option("--snapshots", metavar="S3_URL_OR_DIR",
+              help="With --queue: where the workspace snapshots go (private: they hold private settings).")
+def serve(workspace: Path, env: str, host: str, port: int, quiet: float, max_delay: float, queue_url: str | None,
+          snapshots: str | None) -> None:
     """Watch WORKSPACE, rebuild and publish what each change affects to --env, and serve the admin API."""
     import secrets
     import signal
@@ -325,7 +330,10 @@ def serve(workspace: Path, env: str, host: str, port: int, quiet: float, max_del
     token = token or secrets.token_urlsafe(24)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    service = Service(workspace, env, quiet=quiet, max_delay=max_delay)
+    if (queue_url is None) != (snapshots is None):
+        raise UsageError("--queue and --snapshots go together: the workers read the snapshots the queue names")
+    service = Service(workspace, env, quiet=quiet, max_delay=max_delay,
+                      dispatch=_enqueuer(workspace, queue_url, snapshots) if queue_url and snapshots else None)
     try:  # bind first: a taken port fails before anything is published
         server = ApiServer(create_app(service, token), host, port, token=token)
     except OSError as exc:
@@ -341,6 +349,15 @@ def serve(workspace: Path, env: str, host: str, port: int, quiet: float, max_del
         except KeyboardInterrupt:
             pass
         click.echo("stopping: finishing the current publish")
+
+
+def _enqueuer(workspace: Path, queue_url: str, snapshots: str) -> Any:
+    """Return the service's dispatch for --queue: snapshot the workspace and enqueue the given sources."""
+    from builder.producer import enqueue_changes
+    from builder.worker import open_queue, snapshot_store_for
+
+    queue, store = open_queue(queue_url), snapshot_store_for(workspace, snapshots)
+    return lambda source_ids: enqueue_changes(workspace, source_ids, queue, store)
 
 
 @main.command()

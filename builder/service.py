@@ -13,6 +13,8 @@ deleted). A source that fails to build is not published: its last good objects k
 and the failure is recorded (status, log, `build.failed` webhook). While any file's source id is unknown (it has
 never parsed) nothing is removed. On start every source is marked dirty: the publisher's plan against the target
 uploads only what is missing or outdated, which is how a crash converges. Stopping lets a running publish finish.
+With `dispatch` (`serve --queue`), sources that build are handed to the workers instead (`enqueue_changes`): this
+process still validates every edit, so a bad one is never enqueued and its error shows in the status board.
 """
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ from publish.targets import local_dir, open_target
 log = logging.getLogger(__name__)
 
 TargetOpener = Callable[..., Any]
+Dispatch = Callable[[list[str]], Any]  # hands source ids to the workers (builder.producer.enqueue_changes)
 
 
 class Service:
@@ -46,8 +49,10 @@ class Service:
 
     def __init__(self, root: Path, env: str = "local", *, quiet: float = QUIET_PERIOD, max_delay: float = MAX_DELAY,
                  target_opener: TargetOpener = open_target, clock: Callable[[], float] = time.time,
-                 watch_assets: bool = False, webhook_options: dict[str, Any] | None = None):
+                 watch_assets: bool = False, webhook_options: dict[str, Any] | None = None,
+                 dispatch: Dispatch | None = None):
         self.root, self.env, self.clock = Path(root), env, clock
+        self._dispatch = dispatch  # `serve --queue`: the workers publish; this process validates and enqueues
         self._quiet, self._max_delay, self._watch_assets = quiet, max_delay, watch_assets
         self._open_target, self._webhook_options = target_opener, webhook_options or {}
         self.live = LiveWorkspace(self.root)
@@ -131,9 +136,23 @@ class Service:
         builds = [o for o in outcomes if isinstance(o, SourceBuild)]
         keep = self.live.keep_ids()
         gone = set() if keep is None else {r.source_id for r in self.board.all() if r.source_id not in keep}
-        if builds or gone:
+        if (builds or gone) and self._dispatch is not None:
+            self._enqueue(sorted({b.source_id for b in builds} | gone))
+        elif builds or gone:
             self._publish(builds, keep)
         self.board.drop(gone)
+
+    def _enqueue(self, source_ids: list[str]) -> None:
+        """Hand sources that built (and removed ones) to the workers instead of publishing them here."""
+        try:
+            self._dispatch(source_ids)  # type: ignore[misc]
+        except Exception as exc:  # the queue is unreachable: nothing changes on the target
+            log.exception("enqueueing %d sources failed", len(source_ids))
+            self._record_publishes([(sid, "failed", f"could not enqueue: {exc}") for sid in source_ids])
+            return
+        log.info("enqueued %s for the workers", ", ".join(source_ids))
+        self.board.put(*[replace(self.board.get(sid) or SourceStatus(sid), state="enqueued", last_error=None)
+                         for sid in source_ids if self.board.get(sid) is not None])
 
     def _record_builds(self, outcomes: list[SourceOutcome]) -> None:
         now, records, orphans = self.clock(), [], []

@@ -34,7 +34,7 @@ class SourceStatus:
 
     source_id: str
     file: str = ""
-    state: str = "pending"  # pending | published | build-failed | publish-failed | removed
+    state: str = "pending"  # pending | published | build-failed | publish-failed | removed | enqueued
     build_id: str | None = None        # the last successful build
     built_at: float | None = None
     builds: int = 0                    # builds attempted since the service started
