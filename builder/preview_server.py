@@ -30,13 +30,14 @@ import re
 import threading
 from collections import deque
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from builder import preview_pages, resources
 from builder.assets import Assets
+from builder.http_thread import BackgroundHttpServer
 from builder.preview import COLLECTOR_PATH, PreviewStatus
 from builder.vendor_stubs import VendorStubs
 
@@ -118,7 +119,7 @@ class Collector:
             return [e for e in self._events if write_key is None or e.get("writeKey") == write_key]
 
 
-class PreviewServer:
+class PreviewServer(BackgroundHttpServer):
     """A threaded HTTP server on 127.0.0.1 for the preview; it serves, it never builds."""
 
     def __init__(self, root: Path, *, host: str = "127.0.0.1", port: int = 8000, assets: Assets | None = None,
@@ -133,24 +134,7 @@ class PreviewServer:
         self._cache_lock = threading.Lock()
         self.status: Callable[[], PreviewStatus] = lambda: PreviewStatus("none", 0, 0.0)
         self.plan: Callable[[str], str] | None = None  # env -> the publish plan, as `bundlesmith plan` prints it
-        self._server = ThreadingHTTPServer((host, port), _handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="bundlesmith-preview", daemon=True)
-
-    @property
-    def url(self) -> str:
-        """Return the server's base URL."""
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> "PreviewServer":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(_handler(self), host, port, name="bundlesmith-preview")
 
     def cdn_get(self, key: str) -> Response | None:
         """Answer a CDN request: straight from the build, or through the modelled caches."""

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
+from builder.http_thread import BackgroundHttpServer
 from builder.models import WebhookConfig
 from builder.webhooks import SIGNATURE_HEADER, WebhookSender, sign, verify
 from tests.support.publishing import copy_acme, edit
 from tests.support.service import live_service
 
 
-class Listener:
+class Listener(BackgroundHttpServer):
     """Records every POST; answers 500 to the first `fail_first` of them."""
 
     def __init__(self, fail_first: int = 0):
@@ -33,18 +34,12 @@ class Listener:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/hook"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
-    def __enter__(self) -> "Listener":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
+    @property
+    def hook_url(self) -> str:
+        """Return the URL webhooks are sent to."""
+        return self.url + "/hook"
 
     def wait(self, count: int, timeout: float = 20.0) -> list[tuple[dict[str, str], bytes]]:
         with self.arrived:
@@ -61,7 +56,7 @@ def test_the_signature_is_an_hmac_of_the_body():
 
 def test_a_failed_delivery_is_retried_with_backoff_and_signed(monkeypatch):
     with Listener(fail_first=2) as listener:
-        hook = WebhookConfig(url=listener.url, secret_env="HOOK_SECRET")
+        hook = WebhookConfig(url=listener.hook_url, secret_env="HOOK_SECRET")
         with WebhookSender([hook], "acme", env={"HOOK_SECRET": "s3cret"}, backoff=0.01) as sender:
             sender.notify("publish.succeeded", {"source": "shop", "build_id": "b1", "visible_everywhere_by": 1.0,
                                                 "error": None})
@@ -91,7 +86,7 @@ def test_the_service_notifies_a_failed_build_and_a_good_publish(tmp_path, monkey
     monkeypatch.setenv("ACME_HOOK_SECRET", "hook-secret-1")
     with Listener() as listener:
         with (root / "workspace.yaml").open("a") as handle:
-            handle.write(f"webhooks:\n  - url: {listener.url}\n    secret_env: ACME_HOOK_SECRET\n")
+            handle.write(f"webhooks:\n  - url: {listener.hook_url}\n    secret_env: ACME_HOOK_SECRET\n")
         with live_service(root) as live:
             start = len(listener.wait(4))                       # the first publish of each source
             edit(root / "sources/storefront.yaml", "name: Mixpanel EU\n    mode: cloud", "name: Mixpanel EU\n    mode: [cloud")

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from builder.http_thread import BackgroundHttpServer
 
 
 def read_headers_file(root: Path) -> dict[str, dict[str, str]]:
@@ -31,7 +33,7 @@ def read_headers_file(root: Path) -> dict[str, dict[str, str]]:
     return headers
 
 
-class CdnServer:
+class CdnServer(BackgroundHttpServer):
     """A threaded HTTP server: static build files + test pages + a recording collector."""
 
     def __init__(self, root: Path | None = None):
@@ -43,23 +45,7 @@ class CdnServer:
         self.collector_status = 200
         self.collector_hang: threading.Event | None = None  # set: collector requests get no answer until it fires
         self.event_arrived = threading.Condition()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
-
-    def __enter__(self) -> "CdnServer":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        super().__init__(self._handler())
 
     def wait_for_events(self, count: int, timeout: float = 10.0) -> list[dict[str, Any]]:
         """Wait until at least `count` events arrived (bounded), then return them all."""
