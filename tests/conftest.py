@@ -1,6 +1,7 @@
 """Shared fixtures: the catalog, throwaway workspaces, and one headless Chromium per test session."""
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from builder.catalog import Catalog, load_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
+BUNDLESMITH = [sys.executable, "-c", "from builder.cli import main; main()"]  # the CLI, as a subprocess
 
 
 @pytest.fixture(scope="session")

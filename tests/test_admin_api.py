@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 
 import pytest
 import yaml
@@ -11,7 +10,7 @@ import yaml
 from builder.admin_api import ApiServer, create_app
 from builder.build import SourceBuild
 from builder.errors import UsageError
-from tests.conftest import REPO
+from tests.conftest import BUNDLESMITH, REPO
 from tests.support.publishing import build, copy_acme
 from tests.support.service import TOKEN, live_service, published
 
@@ -118,10 +117,10 @@ def test_a_non_loopback_address_needs_a_token(live):
 
 def test_the_rebuild_command_calls_the_api(live):
     env = {**os.environ, "BUNDLESMITH_ADMIN_TOKEN": TOKEN}
-    done = subprocess.run([sys.executable, "-c", "from builder.cli import main; main()", "rebuild", "storefront",
-                           "--server", live.url], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run([*BUNDLESMITH, "rebuild", "storefront", "--server", live.url], cwd=REPO, env=env,
+                          capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "queued for rebuilding: storefront" in done.stdout
     env["BUNDLESMITH_ADMIN_TOKEN"] = "wrong"
-    refused = subprocess.run([sys.executable, "-c", "from builder.cli import main; main()", "rebuild",
-                              "--server", live.url], cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    refused = subprocess.run([*BUNDLESMITH, "rebuild", "--server", live.url], cwd=REPO, env=env,
+                             capture_output=True, text=True, timeout=60)
     assert refused.returncode == 1 and "401 [unauthorized]" in refused.stderr

@@ -5,13 +5,12 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 from builder.build import SourceBuild
-from tests.conftest import REPO
-from tests.support.moto_s3 import BUCKET, REGION, fake_credentials, s3_client, threaded_moto
+from tests.conftest import BUNDLESMITH, REPO
+from tests.support.moto_s3 import BUCKET, REGION, fake_credentials, list_keys, s3_client, threaded_moto
 from tests.support.publishing import build
 from tests.support.workspaces import web_source, write_workspace
 
@@ -27,14 +26,9 @@ def _write(root: Path, endpoint: str, token: str) -> Path:
 
 
 def _publish(root: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", "from builder.cli import main; main()", "publish", str(root),
-                             "--env", "prod"], cwd=REPO, env=dict(os.environ), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT)
+    return subprocess.Popen([*BUNDLESMITH, "publish", str(root), "--env", "prod"], cwd=REPO, env=dict(os.environ),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
-
-def _keys(s3, prefix: str) -> list[str]:
-    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
-    return [o["Key"] for page in pages for o in page.get("Contents", [])]
 
 
 def test_a_publish_killed_midway_converges_with_nothing_lost(tmp_path, monkeypatch):
@@ -47,7 +41,7 @@ def test_a_publish_killed_midway_converges_with_nothing_lost(tmp_path, monkeypat
         assert first.wait(timeout=240) == 0, first.stdout.read().decode()
         first.stdout.close()
         old_manifest = s3.get_object(Bucket=BUCKET, Key="site/.bundlesmith/manifest.json")["Body"].read()
-        snapshots_before = len(_keys(s3, "site/.bundlesmith/builds/"))
+        snapshots_before = len(list_keys(s3, "site/.bundlesmith/builds/"))
 
         root = _write(tmp_path / "ws", endpoint, "second")  # every source changes
         doomed = _publish(root)
@@ -55,7 +49,7 @@ def test_a_publish_killed_midway_converges_with_nothing_lost(tmp_path, monkeypat
         for _ in range(2400):  # bounded: at most 2400 listings
             if doomed.poll() is not None:
                 break
-            if len(_keys(s3, "site/.bundlesmith/builds/")) > snapshots_before + 40:
+            if len(list_keys(s3, "site/.bundlesmith/builds/")) > snapshots_before + 40:
                 midway.set()
                 break
             threading.Event().wait(0.025)
@@ -73,7 +67,7 @@ def test_a_publish_killed_midway_converges_with_nothing_lost(tmp_path, monkeypat
         _, outcomes = build(root)
         builds = [o for o in outcomes if isinstance(o, SourceBuild)]
         manifest = json.loads(s3.get_object(Bucket=BUCKET, Key="site/.bundlesmith/manifest.json")["Body"].read())
-        served = set(_keys(s3, "site/"))
+        served = set(list_keys(s3, "site/"))
         for b in builds:
             assert manifest["sources"][b.source_id]["build_id"] == b.build_id
             assert len(manifest["builds"][b.source_id]) == 2  # the earlier build is kept: it can be rolled back to

@@ -7,7 +7,6 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import threading
 from functools import partial
 from pathlib import Path
@@ -16,8 +15,9 @@ import requests
 
 from builder.build import SourceBuild
 from publish.targets import open_target
-from tests.conftest import REPO
-from tests.support.moto_s3 import BUCKET, REGION, PutRecorder, fake_credentials, s3_client, threaded_moto
+from tests.conftest import BUNDLESMITH, REPO
+from tests.support.moto_s3 import (BUCKET, REGION, PutRecorder, fake_credentials, list_keys, s3_client,
+                                   threaded_moto)
 from tests.support.publishing import build, edit
 from tests.support.service import TOKEN, live_service, published
 from tests.support.workspaces import web_source, write_workspace
@@ -67,9 +67,9 @@ def test_an_edit_uploads_only_that_sources_objects(tmp_path, monkeypatch):
 
 def _serve(root: Path) -> subprocess.Popen:
     env = {**os.environ, "BUNDLESMITH_ADMIN_TOKEN": TOKEN}
-    return subprocess.Popen([sys.executable, "-c", "from builder.cli import main; main()", "serve", str(root),
-                             "--env", "prod", "--port", "0", "--quiet", "0.05", "--max-delay", "0.5"], cwd=REPO,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return subprocess.Popen([*BUNDLESMITH, "serve", str(root), "--env", "prod", "--port", "0", "--quiet", "0.05",
+                             "--max-delay", "0.5"], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True)
 
 
 def _url(process: subprocess.Popen) -> str:
@@ -84,10 +84,6 @@ def _converged(url: str, fresh: dict[str, SourceBuild]) -> bool:
     served = {s["source_id"]: s["published_build_id"] for s in sources}
     return served == {sid: b.build_id for sid, b in fresh.items()}
 
-
-def _keys(s3, prefix: str) -> list[str]:
-    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix=prefix)
-    return [o["Key"] for page in pages for o in page.get("Contents", [])]
 
 
 def test_a_service_killed_mid_publish_converges_when_started_again(tmp_path, monkeypatch):
@@ -107,12 +103,12 @@ def test_a_service_killed_mid_publish_converges_when_started_again(tmp_path, mon
                     break
                 threading.Event().wait(0.1)
             assert done.is_set(), "the first publish did not converge"
-            snapshots = len(_keys(s3, "site/.bundlesmith/builds/"))
+            snapshots = len(list_keys(s3, "site/.bundlesmith/builds/"))
             old_manifest = _get(s3, ".bundlesmith/manifest.json")
             _workspace(tmp_path / "ws", endpoint, 120, "second")     # every source changes
             midway = threading.Event()
             for _ in range(2400):
-                if len(_keys(s3, "site/.bundlesmith/builds/")) > snapshots + 20:
+                if len(list_keys(s3, "site/.bundlesmith/builds/")) > snapshots + 20:
                     midway.set()
                     break
                 threading.Event().wait(0.02)

@@ -7,13 +7,12 @@ from pathlib import Path
 
 import boto3
 import pytest
-import requests
 
 from builder.build import SourceBuild
 from builder.changes import Change, encode_change
 from builder.producer import enqueue_changes
 from builder.queue import ChangeQueue, create_queues
-from builder.snapshots import S3SnapshotStore
+from builder.snapshots import S3SnapshotStore, pack_workspace
 from builder.worker import Worker
 from publish.guard import LockBusy, SourceGuard, lock_key, merge_held, open_guard
 from publish.manifest import MANIFEST_KEY
@@ -27,7 +26,6 @@ from tests.support.workspaces import web_source, write_workspace
 def aws(monkeypatch):
     fake_credentials(monkeypatch)
     with threaded_moto() as endpoint:
-        requests.post(f"{endpoint}/moto-api/reset", timeout=10)  # moto's state lives in this process
         s3 = s3_client(endpoint)
         s3.create_bucket(Bucket=BUCKET)
         sqs = boto3.client("sqs", region_name=REGION, endpoint_url=endpoint, config=NO_BOTOCORE_RETRIES)
@@ -84,9 +82,9 @@ def test_an_older_version_arriving_after_a_newer_one_is_not_published(aws, tmp_p
     endpoint, s3, queue, _ = aws
     snapshots = S3SnapshotStore(s3, BUCKET, "site")
     root = _write(tmp_path / "ws", endpoint, {"a": "tok_old"})
-    old, old_at = snapshots.create(__import__("builder.snapshots").snapshots.pack_workspace(root))
+    old, old_at = snapshots.create(pack_workspace(root))
     _write(root, endpoint, {"a": "tok_new"})
-    new, new_at = enqueue_changes(root, ["a"], queue, snapshots)[0], None
+    new, _ = enqueue_changes(root, ["a"], queue, snapshots)
     worker = _worker(endpoint, s3, queue, tmp_path)
     assert _drain(worker, queue) == ["processed"]
     queue.send([encode_change(Change(old, old_at, ("a",)))])  # delivered late

@@ -10,19 +10,17 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import boto3
-import requests
 
 from builder.build import SourceBuild
 from builder.queue import ChangeQueue, create_queues
 from builder.producer import enqueue_changes
 from builder.snapshots import S3SnapshotStore
 from publish.s3 import NO_BOTOCORE_RETRIES
-from tests.conftest import REPO
+from tests.conftest import BUNDLESMITH, REPO
 from tests.support.moto_atomic import atomic_conditional_writes
 from tests.support.moto_s3 import BUCKET, REGION, fake_credentials, s3_client, threaded_moto
 from tests.support.publishing import build
@@ -31,7 +29,6 @@ from tests.support.workspaces import web_source, write_workspace
 FULL = os.environ.get("BUNDLESMITH_WORKERS_FULL") == "1"
 CHANGES, SOURCES = (1000, 200) if FULL else (120, 30)
 WORKERS = 4
-WORKER_CMD = [sys.executable, "-c", "from builder.cli import main; main()"]
 
 
 def _write(root: Path, endpoint: str, tokens: dict[str, str]) -> None:
@@ -45,7 +42,7 @@ def _write(root: Path, endpoint: str, tokens: dict[str, str]) -> None:
 def _start(queue_url: str, log: Path) -> subprocess.Popen:
     handle = log.open("ab")
     try:
-        return subprocess.Popen(WORKER_CMD + ["worker", "--queue", queue_url, "--env", "prod", "--visibility", "4",
+        return subprocess.Popen(BUNDLESMITH + ["worker", "--queue", queue_url, "--env", "prod", "--visibility", "4",
                                               "--lease", "4", "--wait", "1"],
                                 cwd=REPO, env=dict(os.environ), stdout=handle, stderr=subprocess.STDOUT)
     finally:
@@ -71,7 +68,6 @@ def _wait(condition, timeout: float, step: float = 0.25) -> bool:
 def test_four_workers_two_killed_converge_to_a_fresh_build(tmp_path, monkeypatch):
     fake_credentials(monkeypatch)
     with threaded_moto() as endpoint, atomic_conditional_writes():
-        requests.post(f"{endpoint}/moto-api/reset", timeout=10)
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)  # the workers' snapshot reads
         s3 = s3_client(endpoint)
         s3.create_bucket(Bucket=BUCKET)

@@ -30,6 +30,12 @@ def fake_credentials(monkeypatch: Any) -> None:
     monkeypatch.delenv("AWS_PROFILE", raising=False)
 
 
+def list_keys(s3: Any, prefix: str, bucket: str = BUCKET) -> list[str]:
+    """Return every key under `prefix` in the bucket, across listing pages."""
+    pages = s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    return [o["Key"] for page in pages for o in page.get("Contents", [])]
+
+
 def s3_client(endpoint_url: str | None = None) -> Any:
     """Return an S3 client without botocore retries (create it after the mock starts)."""
     return boto3.client("s3", region_name=REGION, endpoint_url=endpoint_url, config=NO_BOTOCORE_RETRIES)
@@ -122,9 +128,14 @@ class _Raw:
 
 @contextmanager
 def threaded_moto() -> Iterator[str]:
-    """Run moto's server on 127.0.0.1 (a free port) for tests that cross threads or processes; yield its URL."""
+    """Run moto's server on 127.0.0.1 (a free port) for tests that cross threads or processes; yield its URL.
+
+    moto keeps its state in this process, across servers: each server starts from an empty state, so a test never
+    sees another test's buckets and queues.
+    """
     import logging
 
+    import requests
     from moto.server import ThreadedMotoServer
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one log line per request otherwise
@@ -132,6 +143,7 @@ def threaded_moto() -> Iterator[str]:
     server.start()
     try:
         host, port = server.get_host_and_port()
+        requests.post(f"http://{host}:{port}/moto-api/reset", timeout=10).raise_for_status()
         yield f"http://{host}:{port}"
     finally:
         server.stop()
