@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from builder.build import BuiltObject, SourceBuild, SourceFailure, SourceOutcome
