@@ -140,10 +140,8 @@ class LiveWorkspace:
         digest = self._digests[file] = hashlib.sha256(text.encode()).hexdigest()
         display = os.path.join(str(self.root), file)
 
-        def parse() -> SourceConfig:
-            entry = parse_source_text(text, display, self.catalog, self.limits)
-            return replace(entry, rules_checked=(self.catalog.token, self.limits)) if entry.source else entry
-        return self.cache.get_or_make(("load", file, digest, self.limits, self.catalog.token), parse)
+        return self.cache.get_or_make(("load", file, digest, self.limits, self.catalog.token),
+                                      lambda: parse_source_text(text, display, self.catalog, self.limits))
 
     def _clash_problems(self, files: list[str]) -> dict[str, list[Problem]]:
         """Return, for the files in a clash (two sources with one id or write key), their problems with it."""

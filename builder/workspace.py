@@ -126,31 +126,27 @@ def load_workspace_file(root: Path) -> tuple[WorkspaceFile | None, list[Problem]
 def load_source_file(root: Path, path: Path, catalog: Catalog, limits: LimitsConfig) -> SourceConfig:
     """Read one source file, validate its fields, then check the connection rules."""
     display = _display(root, path)
-    doc = _read(path, display)
-    if not doc.ok:
-        return SourceConfig(file=display, source=None, problems=doc.problems)
-    source, problems = _validate(SourceFile, doc)
-    if source is None:
-        return SourceConfig(file=display, source=None, problems=problems)
-    for v in check_source(source, catalog, limits):  # type: ignore[arg-type]
-        problems.append(Problem(code=v.code, message=v.message, file=display, line=doc.line_of(v.path),
-                                path=format_path(v.path), expected=v.expected, got=v.got))
-    key_lines = {key: doc.line_of((key,)) for key in ("id", "write_key")}
-    return SourceConfig(file=display, source=source, problems=problems, key_lines=key_lines,  # type: ignore[arg-type]
-                        rules_checked=(catalog.token, limits))
+    return _source_config(_read(path, display), catalog, limits)
 
 
 def parse_source_text(text: str, display: str, catalog: Catalog, limits: LimitsConfig) -> SourceConfig:
     """Validate source-file text that is not on disk yet (the admin API checks an edit before writing it)."""
-    doc = load_yaml_text(text, display)
+    return _source_config(_mapping_checked(load_yaml_text(text, display)), catalog, limits)
+
+
+def _source_config(doc: YamlDoc, catalog: Catalog, limits: LimitsConfig) -> SourceConfig:
+    """Validate one parsed source file's fields, then check the connection rules."""
     if not doc.ok:
-        return SourceConfig(file=display, source=None, problems=doc.problems)
+        return SourceConfig(file=doc.file, source=None, problems=doc.problems)
     source, problems = _validate(SourceFile, doc)
-    if source is not None:
-        for v in check_source(source, catalog, limits):  # type: ignore[arg-type]
-            problems.append(Problem(code=v.code, message=v.message, file=display, line=doc.line_of(v.path),
-                                    path=format_path(v.path), expected=v.expected, got=v.got))
-    return SourceConfig(file=display, source=source, problems=problems)  # type: ignore[arg-type]
+    if source is None:
+        return SourceConfig(file=doc.file, source=None, problems=problems)
+    for v in check_source(source, catalog, limits):  # type: ignore[arg-type]
+        problems.append(Problem(code=v.code, message=v.message, file=doc.file, line=doc.line_of(v.path),
+                                path=format_path(v.path), expected=v.expected, got=v.got))
+    key_lines = {key: doc.line_of((key,)) for key in ("id", "write_key")}
+    return SourceConfig(file=doc.file, source=source, problems=problems, key_lines=key_lines,  # type: ignore[arg-type]
+                        rules_checked=(catalog.token, limits))
 
 
 def _display(root: Path, path: Path) -> str:
@@ -167,9 +163,13 @@ def _read(path: Path, display: str) -> YamlDoc:
     except (OSError, UnicodeDecodeError) as exc:
         return YamlDoc(file=display, problems=[Problem(code="C-unreadable", file=display,
                                                        message=f"the file cannot be read: {exc}")])
-    doc = load_yaml_text(text, display)
+    return _mapping_checked(load_yaml_text(text, display))
+
+
+def _mapping_checked(doc: YamlDoc) -> YamlDoc:
+    """Add a problem to a parsed file that does not hold a mapping of keys."""
     if doc.ok and not isinstance(doc.data, dict):
-        doc.problems.append(Problem(code="C-type", file=display, line=1, message="the file must hold a mapping",
+        doc.problems.append(Problem(code="C-type", file=doc.file, line=1, message="the file must hold a mapping",
                                     expected="a mapping of keys", got=type(doc.data).__name__))
     return doc
 

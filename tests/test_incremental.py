@@ -1,0 +1,19 @@
+"""The service's in-memory workspace: edits reload one file, and problems read as `bundlesmith validate` says them."""
+from __future__ import annotations
+
+from builder.affected import Affected
+from builder.build import SourceFailure
+from builder.incremental import LiveWorkspace
+from tests.support.workspaces import web_source, write_workspace
+
+
+def test_a_write_key_clash_made_by_an_edit_fails_both_sources_with_file_and_line(tmp_path):
+    root = write_workspace(tmp_path, sources={"a": web_source("a", write_key="wk_a"), "b": web_source("b")})
+    live = LiveWorkspace(root)
+    assert not any(isinstance(o, SourceFailure) for o in live.build(live.refresh(Affected(rescan=True))))
+
+    (root / "sources" / "b.yaml").write_text((root / "sources" / "b.yaml").read_text().replace("wk_b", "wk_a"))
+    outcomes = live.build(live.refresh(Affected(files=frozenset({"sources/b.yaml"}))))
+
+    found = sorted((o.file.rsplit("/", 1)[1], p.code, p.line) for o in outcomes for p in o.problems)
+    assert found == [("a.yaml", "C-duplicate-write-key", 4), ("b.yaml", "C-duplicate-write-key", 4)]
