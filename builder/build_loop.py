@@ -9,7 +9,7 @@ thread takes the dirty value (clearing it) before `work` runs, so a change marke
 more build, of what it touched. Bursts of file events are already coalesced by `builder.watch` (quiet period +
 maximum delay) before they get here; API triggers are not delayed. A failing `work` is logged and the loop goes
 on; stopping lets the running `work` (a publish) finish and leaves the rest pending for the next start to
-reconcile. `work` is the seam where a queue producer would stand in for building in process.
+reconcile. With `serve --queue`, `work` enqueues for the workers instead of publishing (`builder.service`).
 
 `BuildCache` holds source builds by their input (the file's bytes, the workspace settings that reach the output,
 the catalog and the assets), so rebuilding an untouched source costs a read and a hash. cachetools caches are not
