@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from ruamel.yaml import YAML
 
+from builder.atomic_file import atomic_write
 from builder.models import InstanceFile, Mode
 from builder.workspace import parse_source_text
 
@@ -106,13 +107,7 @@ def write_if_match(path: str, data: bytes, if_match: str | None, read: bytes) ->
             raise ApiError(409, "edit-conflict", f"{path} changed since it was read (its ETag is now "
                                                  f"{etag_of(current)}); read it again and retry",
                            {"etag": etag_of(current)})
-        tmp = os.path.join(os.path.dirname(path), f".tmp-{os.getpid()}-{threading.get_ident()}-"
-                                                  f"{os.path.basename(path)}")
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        atomic_write(path, data, durable=True)
     return etag_of(data)
 
 

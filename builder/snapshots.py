@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
+from builder.atomic_file import atomic_write
 from builder.changes import Version
 from builder.errors import BundlesmithError, UsageError
 from builder.workspace import WORKSPACE_FILE, source_paths
@@ -189,9 +190,7 @@ class LocalSnapshotStore:
             return {}
 
     def _set_hint(self, hint: dict[str, Any]) -> None:
-        temporary = self.root / f".{HINT}.{os.getpid()}"
-        temporary.write_text(json.dumps(hint))
-        os.replace(temporary, self.root / HINT)
+        atomic_write(str(self.root / HINT), json.dumps(hint).encode())
 
     def _create(self, number: int, body: bytes) -> bool:
         final = self.root / snapshot_name(number)

@@ -20,16 +20,15 @@ matches and reads the file only when it does not (an edit by hand: drift), then 
 """
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import os
-import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from builder.atomic_file import TEMP_PREFIX, atomic_write
 from publish.manifest import is_private_key
 from publish.plan import sha256_hex
 from publish.s3 import PublishError
@@ -40,9 +39,7 @@ HEADERS_FILE = "_headers"
 BOOKKEEPING = ".bundlesmith/store"
 INDEX = f"{BOOKKEEPING}/sha256-index.json"  # (an older index.json / journal held MD5s: ignored)
 JOURNAL = f"{BOOKKEEPING}/sha256-journal"
-TEMP_PREFIX = ".tmp-"
 
-_temp_names = itertools.count()
 
 
 @contextmanager
@@ -260,22 +257,3 @@ def _header_lines(key: str, meta: dict[str, Any]) -> str:
 def _sha256_file(path: str) -> str:
     with open(path, "rb") as handle:
         return sha256_hex(handle.read())
-
-
-def atomic_write(path: str, body: bytes) -> os.stat_result:
-    """Write `body` to `path` through a temporary file and a rename; return the new file's stat."""
-    head, name = os.path.split(path)
-    tmp = os.path.join(head, f"{TEMP_PREFIX}{os.getpid()}-{threading.get_ident()}-{next(_temp_names)}-{name}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(body)
-            stat = os.fstat(handle.fileno())
-        os.replace(tmp, path)
-        return stat
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
