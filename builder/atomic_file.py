@@ -25,8 +25,8 @@ def atomic_write(path: str, body: bytes, *, durable: bool = False) -> os.stat_re
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(body)
+            handle.flush()  # before the stat: a small body would still sit in the buffer (size 0, an older mtime)
             if durable:
-                handle.flush()
                 os.fsync(handle.fileno())
             stat = os.fstat(handle.fileno())
         os.replace(tmp, path)

@@ -16,6 +16,8 @@ Listing a directory must be as cheap as listing a bucket, whose ETags come for f
 (key, size, mtime, inode, sha256) to a journal under `.bundlesmith/store/`, from whichever process writes (the
 parallel build writes from forked workers); `list()` takes the hash of a file from the journal when its stat still
 matches and reads the file only when it does not (an edit by hand: drift), then compacts the journal into an index.
+A long-running writer (the service) trusts the state it wrote and never lists, so a journal that outgrows
+`JOURNAL_LIMIT` is folded into the index by whichever write finds it so (no walk: `list()` still checks every stat).
 `_headers` and the store's own bookkeeping are not objects and are never listed.
 """
 from __future__ import annotations
@@ -39,6 +41,7 @@ HEADERS_FILE = "_headers"
 BOOKKEEPING = ".bundlesmith/store"
 INDEX = f"{BOOKKEEPING}/sha256-index.json"  # (an older index.json / journal held MD5s: ignored)
 JOURNAL = f"{BOOKKEEPING}/sha256-journal"
+JOURNAL_LIMIT = 16 * 1024 * 1024  # bytes (~130,000 writes); a 10,000-source build writes about 2.5 MB
 
 
 
@@ -57,10 +60,13 @@ class DirectoryStore:
     prefix = ""
     etag = "sha256"  # what `list()` reports per file, and so the manifest field plans compare it with
 
+    journal_limit = JOURNAL_LIMIT
+
     def __init__(self, root: Path):
         self.root = Path(root)
         self._made_dirs: set[str] = set()
         self._journal: tuple[int, int] | None = None  # (pid, fd): a forked worker opens its own
+        self._journaled = 0  # bytes this process appended since it last looked at the journal's size
 
     def put(self, key: str, body: bytes, content_type: str, cache_control: str, digest: str | None = None) -> None:
         """Write one file atomically (its headers live in the manifest and `_headers`); `digest`: its SHA-256."""
@@ -161,7 +167,12 @@ class DirectoryStore:
     def _remember(self, key: str, stat: os.stat_result, digest: str) -> None:
         """Append what was written to the journal (one line, one write: safe across processes)."""
         fd = self._journal_fd()
-        os.write(fd, f"{key}\t{stat.st_size}\t{stat.st_mtime_ns}\t{stat.st_ino}\t{digest}\n".encode())
+        line = f"{key}\t{stat.st_size}\t{stat.st_mtime_ns}\t{stat.st_ino}\t{digest}\n"
+        self._journaled += os.write(fd, line.encode())
+        if self._journaled * 16 >= self.journal_limit:  # look at the size now and then, not on every write
+            self._journaled = 0
+            if os.fstat(fd).st_size >= self.journal_limit:
+                self._write_index(self._read_index()[0])  # a line appended meanwhile is lost: that file is hashed again
 
     def _journal_fd(self) -> int:
         pid = os.getpid()
