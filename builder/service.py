@@ -7,7 +7,8 @@
 
 Pipeline: a file event (`builder.watch.Watcher`, coalesced) or an API call becomes an `Affected`
 (`builder.affected`, pure) marked on the `BuildLoop`; its one thread reloads what changed (`LiveWorkspace`), builds
-those sources through the cache and publishes the builds with `keep_only` = the sources that exist, so a deleted
+those sources through the cache and publishes the builds with `keep_only` = the sources that exist (status and
+webhooks as soon as the served objects are up, the target's own state written right after), so a deleted
 source file unpublishes its source (Segment and RudderStack delete a source's settings when the source is
 deleted). A source that fails to build is not published: its last good objects keep being served, byte for byte,
 and the failure is recorded (status, log, `build.failed` webhook). While any file's source id is unknown (it has
@@ -73,7 +74,7 @@ class Service:
         self.hooks.__enter__()
         self.loop.__enter__()
         self.loop.mark(Affected(frozenset(self.live.uses()), rescan=True, reasons=("start: reconcile",)))
-        ignore = [self._local_dir()] if self._local_dir() else []
+        ignore = [self.local_folder()] if self.local_folder() else []
         self._watchers.append(Watcher(self.root, self._on_paths, quiet=self._quiet, max_delay=self._max_delay,
                                       ignore_dirs=ignore).__enter__())
         if self._watch_assets:
@@ -173,15 +174,21 @@ class Service:
         self.board.put(*records, problems=tuple(orphans) + problem_dicts(self.live.config_problems))
 
     def _publish(self, builds: list[SourceBuild], keep: set[str] | None) -> None:
+        """Publish, record it (status, webhooks) as soon as the served objects are up, then write the state."""
         with self.publish_lock:
             try:
-                report = self.target.publish(builds, keep_only=keep)
+                report = self.target.publish(builds, keep_only=keep, defer_state=True)
             except Exception as exc:  # the target is unreachable or refused: every source keeps what it served
                 log.exception("publishing %d sources to %s failed", len(builds), self.env)
                 results = [(b.source_id, "failed", str(exc)) for b in builds]
             else:
                 results = [(r.source_id, r.status, r.error) for r in report.results]
         self._record_publishes(results)
+        with self.publish_lock:
+            try:
+                self.target.flush_state()
+            except Exception:  # what is served stays; the next publish reads the target again and records it
+                log.exception("writing the publish state of %s failed; the next publish reconciles it", self.env)
 
     def _record_publishes(self, results: list[tuple[str, str, str | None]]) -> None:
         now, records = self.clock(), []
@@ -231,7 +238,8 @@ class Service:
     def _open(self, config: Any) -> Any:
         return self._open_target(self.root, config, self.env)
 
-    def _local_dir(self) -> Path | None:
+    def local_folder(self) -> Path | None:
+        """Return the directory a local target publishes into (None for S3)."""
         config = self.live.config
         target = config.targets.get(self.env) if config else None
         return local_dir(self.root, target.url) if target and not target.url.startswith("s3://") else None

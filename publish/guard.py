@@ -204,7 +204,7 @@ class GuardedPublisher(Publisher):
         return manifest, listing
 
     def write_state(self, manifest: dict[str, Any], listing: dict[str, str],
-                    touched: dict[str, set[str]] | None = None) -> None:
+                    touched: dict[str, set[str]] | None = None, *, served_state_written: bool = False) -> None:
         """Merge the held sources into the freshest manifest and write it only if nobody wrote it meanwhile."""
         done = ({b.source_id for b in self.builds} | self.removed) - self._failed()
         versions = {sid: self.version.as_dict() for sid in done}

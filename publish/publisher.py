@@ -4,6 +4,7 @@
                           invalidator=CloudFrontInvalidator(cf, "E2ABC"), clock=time.time)
     publisher.plan(outcomes)                              # pure data, nothing uploaded
     report = publisher.publish(outcomes, invalidate=True)  # PublishReport, per source
+    publisher.publish(outcomes, defer_state=True); ...; publisher.flush_state()   # the service: state written after
     publisher.rollback("storefront", to="3f2a...")         # republish an earlier build's entry objects
     publisher.status()                                     # the manifest's view, per source
 
@@ -20,9 +21,18 @@ instead of reading the manifest and listing the target again, while one stat (a 
 stored manifest is still the one it wrote; it then re-encodes only the manifest entries the publish touched
 (`publish.manifest.ManifestEncoder`). Any failure, rollback or foreign write drops what it knew: the next publish
 reads and lists again, as every new process does (`bundlesmith publish`, `plan`, the service's start).
+
+With `defer_state=True` (the service), a publish returns once the served objects (and a directory's `_headers`)
+are in place, and the manifest and the collection of expired objects wait for `flush_state()`, which the service
+calls right after it has recorded the publish, before anything else touches the target. Visitors see a change as
+soon as its objects are up; the manifest (tens of megabytes at 10,000 sources) is the publisher's own bookkeeping.
+Every other call (`publish`, `begin`, `plan`, `rollback`) flushes first, and a crash before the flush is the
+crash the manifest-last order already covers: the next publish plans the objects that are up but not recorded again.
+`status()` shows a deferred publish at once (a small overlay of the sources it touched).
 """
 from __future__ import annotations
 
+import copy
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -79,6 +89,20 @@ class PublishRun:
     immutables_sent: dict[str, str] = field(default_factory=dict)  # per process: their manifest entries sent back
 
 
+@dataclass
+class PendingState:
+    """A deferred publish's bookkeeping: the manifest to write, the objects to collect, what to trust after."""
+
+    manifest: dict[str, Any]
+    listing: dict[str, str]
+    touched: dict[str, set[str]] | None
+    expired: list[str]
+    done: list[SourceDone]
+    clean: bool  # every source published completely: the state may be trusted after the write
+    started_from: str | None  # the stored manifest's version this publish started from
+    served_written: bool = False  # what serving derives from the state (`_headers`) is already written
+
+
 @dataclass(frozen=True)
 class SourceDone:
     """What publishing one source did, small enough to cross processes: its plan, result and new metadata."""
@@ -126,6 +150,10 @@ class Publisher:
         self._known: KnownState | None = None  # see `_start_state`
         self._written: str | None = None       # the stored manifest's version after this process's last write
         self._encoder = ManifestEncoder()
+        self._pending: PendingState | None = None  # a deferred publish's state, written by `flush_state`
+        self._started_from: str | None = None       # the stored manifest's version the running publish read
+        self._overlay: dict[str, dict[str, Any] | None] = {}  # status of the sources a pending publish touched
+        self._status_cache: tuple[str, dict[str, Any]] | None = None  # (stored version, status view)
         self.etag = getattr(store, "etag", "md5")  # the manifest field the store's listing values match
 
     def read_state(self) -> tuple[dict[str, Any], dict[str, str]]:
@@ -134,8 +162,12 @@ class Publisher:
             return decode_manifest(self.store.get(MANIFEST_KEY)), self.store.list()
 
     def write_state(self, manifest: dict[str, Any], listing: dict[str, str],
-                    touched: dict[str, set[str]] | None = None) -> None:
-        """Store the manifest, unless the store already holds exactly these bytes (`touched`: see ManifestEncoder)."""
+                    touched: dict[str, set[str]] | None = None, *, served_state_written: bool = False) -> None:
+        """Store the manifest, unless the store already holds exactly these bytes (`touched`: see ManifestEncoder).
+
+        `served_state_written`: a deferred publish already wrote what is derived from the state for serving
+        (a directory's `_headers`).
+        """
         self._known = self._written = None
         body = self._encoder.encode(manifest, touched)
         digest = md5_hex(body) if self.etag == "md5" else sha256_hex(body)
@@ -143,9 +175,26 @@ class Publisher:
         if changed:
             self._store_put(MANIFEST_KEY, body, "application/json", PRIVATE_CACHE_CONTROL, digest)
             listing[MANIFEST_KEY] = digest
-        if self._on_state is not None:
+        if self._on_state is not None and not served_state_written:
             self._on_state(manifest, changed)
         self._written = self._stored_version()
+
+    def flush_state(self) -> None:
+        """Write the state a deferred publish left pending, then delete what it collected (nothing if none)."""
+        pending, self._pending = self._pending, None
+        if pending is None:
+            return
+        try:
+            self.write_state(pending.manifest, pending.listing, pending.touched,
+                             served_state_written=pending.served_written)
+            if pending.expired:
+                self.store.delete(pending.expired)
+        finally:
+            self._settle_status(pending)
+        if self._written is not None and pending.clean:
+            self._known = KnownState(pending.manifest, self._listing_after(pending.manifest, pending.listing,
+                                                                          pending.done, pending.expired),
+                                     self._written)
 
     def _stored_version(self) -> str | None:
         """Return the stored manifest's version (a stat or a HEAD), or None when the store cannot tell."""
@@ -162,13 +211,16 @@ class Publisher:
         writer) drops what it knew and the next publish reads and lists again, catching drift; so does every new
         process (`bundlesmith publish`, `plan`, and the service's reconcile on start).
         """
+        self.flush_state()
         known, self._known = self._known, None  # taken: a publish that stops half-way leaves nothing trusted
-        if known is not None and self._stored_version() == known.version:
+        self._started_from = self._stored_version()
+        if known is not None and self._started_from == known.version:
             return known.manifest, known.listing
         return self.read_state()
 
     def plan(self, outcomes: Iterable[SourceOutcome], keep_only: set[str] | None = None) -> Plan:
         """Return what publishing `outcomes` would change."""
+        self.flush_state()
         manifest, listing = self.read_state()
         return compute_plan(outcomes, manifest, listing, self.cache, now=self.clock(),
                             grace_period=self.retention.grace_period, keep_only=keep_only, etag=self.etag)
@@ -183,8 +235,11 @@ class Publisher:
         return PublishRun(manifest, listing, self.clock(), keep_only)
 
     def publish(self, outcomes: Iterable[SourceOutcome], *, invalidate: bool = False,
-                keep_only: set[str] | None = None) -> PublishReport:
-        """Publish every built source; a source that cannot be published completely keeps what it served."""
+                keep_only: set[str] | None = None, defer_state: bool = False) -> PublishReport:
+        """Publish every built source; a source that cannot be published completely keeps what it served.
+
+        `defer_state`: return once the served objects are in place; `flush_state()` writes the manifest.
+        """
         run = self.begin(keep_only=keep_only, invalidate=invalidate)
         plan = compute_plan(outcomes, run.manifest, run.listing, self.cache, now=run.now,
                             grace_period=self.retention.grace_period, keep_only=keep_only, etag=self.etag)
@@ -194,7 +249,7 @@ class Publisher:
         # Phase 2: per source, its build copy and then its entry objects.
         done = self._map(lambda s: self._done(s, self._publish_source(s, run.manifest, failed_keys, report),
                                               run.manifest), plan.sources)
-        return self._finish(run, plan, done, report, invalidate)
+        return self._finish(run, plan, done, report, invalidate, defer_state)
 
     def publish_built(self, run: PublishRun, outcome: SourceOutcome) -> SourceDone:
         """Publish one source where it was built (a forked worker): its immutable objects, copy, entry objects.
@@ -239,8 +294,8 @@ class Publisher:
         return SourceDone(source, result, metas)
 
     def _finish(self, run: PublishRun, plan: Plan, done: list[SourceDone], report: PublishReport,
-                invalidate: bool) -> PublishReport:
-        """Phase 3: record every source, invalidate the changed entry paths, write the state, collect."""
+                invalidate: bool, defer_state: bool = False) -> PublishReport:
+        """Phase 3: record every source, invalidate the changed entry paths, write the state (or defer it), collect."""
         manifest = run.manifest
         with paused_gc():  # thousands of small acyclic dicts: collections would walk them all for nothing
             for item in done:
@@ -252,12 +307,17 @@ class Publisher:
         self.invalidate_changed(manifest, changed, report, invalidate)
         self._update_orphans(manifest, plan, run.now)
         expired = self._expired(manifest, plan)
-        self.write_state(manifest, run.listing, None if invalidate else _touched(done, expired))
-        if expired:
-            self.store.delete(expired)
-            report.collected = expired
-        if self._written is not None and all(r.status != "failed" for r in report.results):
-            self._known = KnownState(manifest, self._listing_after(manifest, run.listing, done, expired), self._written)
+        report.collected = expired
+        self._pending = PendingState(manifest, run.listing, None if invalidate else _touched(done, expired), expired,
+                                     done, all(r.status != "failed" for r in report.results), self._started_from)
+        if not defer_state:
+            self.flush_state()
+            return report
+        if self._on_state is not None:
+            self._on_state(manifest, True)  # what serving needs now (a directory's `_headers`): before returning
+        self._pending.served_written = True
+        self._overlay = {item.plan.source_id: _source_status(manifest, item.plan.source_id, copied=True) for item in done
+                         if item.result.status in ("published", "removed")}
         return report
 
     def _listing_after(self, manifest: dict[str, Any], listing: dict[str, str], done: list[SourceDone],
@@ -472,14 +532,52 @@ class Publisher:
     def rollback(self, source_id: str, to: str | None = None, *, invalidate: bool = False) -> PublishReport:
         """Serve an earlier retained build of `source_id` again (the previous one unless `to` names one)."""
         from publish.versions import rollback_source
+        self.flush_state()
         self._known = None  # a rollback that stops half-way must not leave a listing trusted
         return rollback_source(self, source_id, to, invalidate=invalidate)
 
     def status(self) -> dict[str, Any]:
-        """Return the manifest's view of every source: build, published_at, visible_everywhere_by, events."""
-        manifest = decode_manifest(self.store.get(MANIFEST_KEY))
-        return {sid: {k: v for k, v in state.items() if k != "objects"} | {
-                    "builds": [b["build_id"] for b in manifest["builds"].get(sid, [])],
-                    "objects": {k: manifest["objects"].get(k, {}) for k in state.get("objects", [])}}
-                for sid, state in sorted(manifest["sources"].items())}
+        """Return the manifest's view of every source: build, published_at, visible_everywhere_by, events.
+
+        Safe from any thread while a publish runs: the view is decoded from the stored manifest (kept while one
+        stat or HEAD shows the same version), with the sources of a deferred publish laid over it.
+        """
+        overlay = self._overlay  # read first: `_settle_status` replaces the cache before it drops the overlay
+        version, cached = self._stored_version(), self._status_cache
+        if version is not None and cached is not None and cached[0] == version:
+            view = cached[1]
+        else:
+            view = _status_view(decode_manifest(self.store.get(MANIFEST_KEY)))
+            if version is not None:
+                self._status_cache = (version, view)  # a write in between only makes the next call decode again
+        if not overlay:
+            return dict(view)
+        merged = {**view, **{sid: entry for sid, entry in overlay.items() if entry is not None}}
+        return {sid: merged[sid] for sid in sorted(merged) if overlay.get(sid, merged[sid]) is not None}
+
+    def _settle_status(self, pending: PendingState) -> None:
+        """After a deferred write: carry the status view forward when it was of the state the publish started from."""
+        cached, overlay = self._status_cache, self._overlay
+        if (overlay and cached is not None and self._written is not None
+                and pending.started_from is not None and cached[0] == pending.started_from):
+            view = {**cached[1], **{sid: e for sid, e in overlay.items() if e is not None}}
+            self._status_cache = (self._written, {sid: view[sid] for sid in sorted(view)
+                                                  if overlay.get(sid, view[sid]) is not None})
+        self._overlay = {}
+
+
+def _source_status(manifest: dict[str, Any], source_id: str, copied: bool = False) -> dict[str, Any] | None:
+    """Return what `status()` shows for one source, None if it is gone (`copied`: of a manifest that changes on)."""
+    state = manifest["sources"].get(source_id)
+    if state is None:
+        return None
+    entry = {k: v for k, v in state.items() if k != "objects"} | {
+        "builds": [b["build_id"] for b in manifest["builds"].get(source_id, [])],
+        "objects": {k: manifest["objects"].get(k, {}) for k in state.get("objects", [])}}
+    return copy.deepcopy(entry) if copied else entry
+
+
+def _status_view(manifest: dict[str, Any]) -> dict[str, Any]:
+    """Return `status()` of a decoded manifest (every source, sorted)."""
+    return {sid: _source_status(manifest, sid) for sid in sorted(manifest["sources"])}
 

@@ -121,3 +121,56 @@ def test_looking_for_a_few_referenced_keys_finds_what_a_whole_walk_finds(tmp_pat
     whole = referenced_keys([], manifest)
     for among in (set(), {k for k in every if k.startswith("next-")}, every):
         assert referenced_keys([], manifest, among=among) == whole & among
+
+
+def _storefront(outcomes) -> SourceBuild:
+    return next(o for o in outcomes if isinstance(o, SourceBuild) and o.source_id == "storefront")
+
+
+def test_a_deferred_publish_serves_and_shows_the_change_before_its_manifest_is_written(tmp_path):
+    root, clock, config, store, publisher = _published(tmp_path)
+    old_build = decode_manifest(store.get(MANIFEST_KEY))["sources"]["storefront"]["build_id"]
+    edit(root / "sources/storefront.yaml", "mp_tok_storefront_91ac", "mp_tok_deferred")
+    config, outcomes = build(root)
+    new = _storefront(outcomes)
+    assert publisher.publish(outcomes, keep_only={o.source_id for o in outcomes}, defer_state=True).ok
+    for obj in new.objects:  # served now, with their headers
+        assert (store.root / obj.key).read_bytes() == obj.body
+    assert f"/{STOREFRONT_SETTINGS}\n" in (store.root / "_headers").read_text()
+    assert decode_manifest(store.get(MANIFEST_KEY))["sources"]["storefront"]["build_id"] == old_build  # not yet
+    shown = publisher.status()["storefront"]
+    assert shown["build_id"] == new.build_id and shown["events"][-1]["build_id"] == new.build_id
+    assert new.build_id in shown["builds"]
+    publisher.flush_state()
+    assert decode_manifest(store.get(MANIFEST_KEY))["sources"]["storefront"]["build_id"] == new.build_id
+    assert publisher.status()["storefront"] == shown
+    _assert_known_is_true(publisher, store)
+    assert store.listings == 1  # still trusted: nothing was listed again
+
+
+def test_a_crash_before_the_deferred_state_is_written_converges_on_the_next_start(tmp_path):
+    root, clock, config, store, publisher = _published(tmp_path)
+    edit(root / "sources/storefront.yaml", "mp_tok_storefront_91ac", "mp_tok_crashed")
+    config, outcomes = build(root)
+    ids = {o.source_id for o in outcomes}
+    assert publisher.publish(outcomes, keep_only=ids, defer_state=True).ok
+    del publisher  # the process dies before `flush_state`
+    restarted = directory_publisher(store.root, config.cache, config.retention, clock=clock)
+    assert restarted.status()["storefront"]["build_id"] != _storefront(outcomes).build_id  # what the state says
+    assert restarted.publish(outcomes, keep_only=ids).ok
+    assert restarted.status()["storefront"]["build_id"] == _storefront(outcomes).build_id
+    counts = restarted.plan(outcomes, keep_only=ids).counts()
+    assert (counts["add"], counts["update"], counts["delete"]) == (0, 0, 0)
+    for obj in _storefront(outcomes).objects:
+        assert (store.root / obj.key).read_bytes() == obj.body
+
+
+def test_status_follows_a_write_by_another_process(tmp_path):
+    root, clock, config, store, publisher = _published(tmp_path)
+    before = publisher.status()["storefront"]["build_id"]
+    edit(root / "sources/storefront.yaml", "mp_tok_storefront_91ac", "mp_tok_elsewhere")
+    config, outcomes = build(root)
+    other = directory_publisher(store.root, config.cache, config.retention, clock=clock)
+    assert other.publish(outcomes).ok
+    after = publisher.status()["storefront"]["build_id"]
+    assert after == _storefront(outcomes).build_id != before
