@@ -309,8 +309,11 @@ def status_command(workspace: Path, env: str) -> None:
               help="Enqueue changed sources for `bundlesmith worker` processes instead of publishing them here.")
 @click.option("--snapshots", metavar="S3_URL_OR_DIR",
               help="With --queue: where the workspace snapshots go (private: they hold private settings).")
+@click.option("--watch-assets", is_flag=True,
+              help="Also watch bundlesmith's templates, catalog and adapters (a checkout being developed): an edit "
+                   "rebuilds every source that uses the file.")
 def serve(workspace: Path, env: str, host: str, port: int, quiet: float, max_delay: float, queue_url: str | None,
-          snapshots: str | None) -> None:
+          snapshots: str | None, watch_assets: bool) -> None:
     """Watch WORKSPACE, rebuild and publish what each change affects to --env, and serve the admin API."""
     import secrets
     import signal
@@ -332,7 +335,7 @@ def serve(workspace: Path, env: str, host: str, port: int, quiet: float, max_del
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     if (queue_url is None) != (snapshots is None):
         raise UsageError("--queue and --snapshots go together: the workers read the snapshots the queue names")
-    service = Service(workspace, env, quiet=quiet, max_delay=max_delay,
+    service = Service(workspace, env, quiet=quiet, max_delay=max_delay, watch_assets=watch_assets,
                       dispatch=_enqueuer(workspace, queue_url, snapshots) if queue_url and snapshots else None)
     try:  # bind first: a taken port fails before anything is published
         server = ApiServer(create_app(service, token), host, port, token=token)

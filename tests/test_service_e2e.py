@@ -2,9 +2,15 @@
 keeps the last good build served byte for byte and shows where it is wrong, deleting a file unpublishes."""
 from __future__ import annotations
 
+import os
+import shutil
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 from builder.build import SourceBuild
+from tests.conftest import BUNDLESMITH, REPO
 from tests.support.publishing import build, copy_acme, edit
 from tests.support.service import live_service, published
 
@@ -102,3 +108,35 @@ def test_deleting_a_source_file_unpublishes_its_source(tmp_path):
         live.wait(lambda board: board.get("marketing") is None)
         assert not any((root / "public" / k).exists() for k in keys if not k.startswith("next-integrations/"))
         assert live.api("GET", "/api/v1/sources/marketing").status_code == 404
+
+
+def test_with_watch_assets_an_adapter_edit_republishes_the_sources_that_use_it(tmp_path):
+    checkout = tmp_path / "checkout"  # a copy of bundlesmith being developed: its adapters may be edited
+    for name in ("builder", "templates", "destination_snippets"):
+        shutil.copytree(REPO / name, checkout / name, ignore=shutil.ignore_patterns("__pycache__"))
+    root = copy_acme(tmp_path)
+    out, fresh = root / "public", _fresh(root)
+    storefront_bundle = out / next(o.key for o in fresh["storefront"].objects if o.key.endswith("analytics.min.js"))
+    others = [out / o.key for sid in ("marketing", "backend", "mobile-app") for o in fresh[sid].entry_objects]
+    process = subprocess.Popen(BUNDLESMITH + ["serve", str(root), "--port", "0", "--quiet", "0.05", "--watch-assets"],
+                               cwd=checkout, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               env={**os.environ, "PYTHONPATH": str(checkout)})
+    try:
+        assert "serving" in process.stdout.readline()
+        _until(lambda: (out / ".bundlesmith/manifest.json").exists() and storefront_bundle.exists())
+        before = {path: path.stat().st_mtime_ns for path in others}
+        adapter = checkout / "destination_snippets/amplitude.js"  # only storefront has a device-mode Amplitude
+        adapter.write_text(adapter.read_text() + '\nvoid "asset-edit-7f3a";\n')
+        _until(lambda: b"asset-edit-7f3a" in storefront_bundle.read_bytes())
+        assert {path: path.stat().st_mtime_ns for path in others} == before  # no other source was written
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=30)[0]
+    assert process.returncode == 0, output
+
+
+def _until(condition, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
