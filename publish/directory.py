@@ -94,14 +94,26 @@ class DirectoryStore:
         self.put(key, body, content_type, cache_control)
 
     def delete(self, keys: Iterable[str]) -> None:
-        """Delete files (missing ones are already deleted)."""
+        """Delete files (missing ones are already deleted), and the folders that leaves empty."""
         for key in sorted(keys):
             path = self._path(key)
             with translate_os_errors(f"Failed to delete {key} from {self.root}"):
                 try:
                     os.unlink(path)
                 except FileNotFoundError:
-                    pass
+                    continue
+            self._prune(os.path.dirname(path))
+
+    def _prune(self, folder: str) -> None:
+        """Remove `folder` and its parents up to the root while they are empty (a dropped build, a removed source)."""
+        root = os.path.normpath(self.root)
+        while os.path.normpath(folder) != root and folder.startswith(str(self.root)):
+            try:
+                os.rmdir(folder)
+            except OSError:  # not empty (or already gone): its parents are not empty either
+                return
+            self._made_dirs.discard(folder)
+            folder = os.path.dirname(folder)
 
     def version(self, key: str) -> str | None:
         """Return a cheap version of one file (size, mtime, inode: each atomic write makes a new one), or None."""

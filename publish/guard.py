@@ -11,7 +11,7 @@ holds {owner, expires_at} and is renewed with `If-Match` on its own ETag. A lock
 was killed) is taken over with `If-Match` on the stale ETag, so exactly one worker wins it. Under the lock, the
 worker reads the source's recorded version, decides (`builder.changes.decide`), publishes, and records the version.
 The manifest is shared by every source, so it is written by compare-and-swap: read it with its ETag, merge in only
-the held sources (their state, builds, objects and version), `PutObject` with `If-Match`, and on a conflict read
+the held sources (their state, retained builds, objects and version), `PutObject` with `If-Match`, and on a conflict read
 and merge again. No lost update, and no publish of a source whose lease was lost (checked before the manifest is
 written). Orphan bookkeeping and deletion of expired immutable objects are left to a plain `bundlesmith publish`,
 which sees the whole workspace: a worker sees a few sources and must not decide another source's objects are gone.
@@ -72,14 +72,13 @@ def merge_held(fresh: dict[str, Any], mine: dict[str, Any], held: Iterable[str],
             if key in mine["objects"]:
                 merged["objects"][key] = mine["objects"][key]
                 merged["orphans"].pop(key, None)
-        for table in ("sources", "builds"):
-            if sid in mine[table]:
-                merged[table][sid] = mine[table][sid]
+        for table in ("sources", "builds", "refs"):
+            if sid in mine.get(table, {}):
+                merged.setdefault(table, {})[sid] = mine[table][sid]
             else:
-                merged[table].pop(sid, None)
-        for build in merged["builds"].get(sid, []):
-            for key in build.get("objects", {}):
-                merged["orphans"].pop(key, None)
+                merged.get(table, {}).pop(sid, None)
+        for key in merged.get("refs", {}).get(sid, {}):
+            merged["orphans"].pop(key, None)
     merged.setdefault("versions", {}).update(versions)
     return merged
 

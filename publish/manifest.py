@@ -6,8 +6,15 @@
                        "published_at", "visible_everywhere_by"}},      # every object served now
      "sources": {source_id: {"write_key", "build_id", "objects": [keys], "published_at", "visible_everywhere_by",
                              "events": [{"action": "publish" | "rollback", "build_id", "at", "from"?}]}},
-     "builds":  {source_id: [{"build_id", "published_at", "objects": {key: sha256}}]},   # retained, oldest first
-     "orphans": {key: orphaned_at}}                                      # immutable objects no build references
+     "builds":  {source_id: [build_id, ...]},                 # retained, oldest first
+     "refs":    {source_id: {key: build_id}},                 # every key a retained build has: its newest such build
+     "orphans": {key: orphaned_at}}                           # immutable objects no build references
+
+A retained build's record (its objects' hashes and types, what a rollback serves again) is not in the manifest:
+it sits beside the build's private copies of its entry objects, `.bundlesmith/builds/<source>/<build id>/build.json`,
+written once when the build is first published. So the manifest grows with the sources, not with their history:
+`refs` keeps only the newest retained build per key (builds are dropped oldest first, so a key whose newest build
+is dropped is referenced by none), which is all the plan needs to keep a retained build's plugin files alive.
 
 The field a store's listing reports (`md5` for S3's ETags, `sha256` for a directory) is what a plan compares to
 find drift. Keys are relative to the target's prefix. Everything under `.bundlesmith/` (this file, the per-build copies of
@@ -17,17 +24,18 @@ The manifest holds hashes, headers, ids and times, never a setting value or a cr
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 STATE_PREFIX = ".bundlesmith/"
 MANIFEST_KEY = f"{STATE_PREFIX}manifest.json"
 PRIVATE_CACHE_CONTROL = "private, no-store"  # the state and build copies: never cached, never public
-MAX_EVENTS = 50  # per source, newest kept
+MAX_EVENTS = 20  # per source, newest kept (the manifest is written whole per publish: its size is per-change cost)
 
 
 def empty_manifest() -> dict[str, Any]:
     """Return the state of a target that holds nothing yet."""
-    return {"version": 1, "objects": {}, "sources": {}, "builds": {}, "orphans": {}}
+    return {"version": 1, "objects": {}, "sources": {}, "builds": {}, "refs": {}, "orphans": {}}
 
 
 def decode_manifest(body: bytes | None) -> dict[str, Any]:
@@ -40,7 +48,18 @@ def decode_manifest(body: bytes | None) -> dict[str, Any]:
         return empty_manifest()
     if not isinstance(data, dict) or data.get("version") != 1:
         return empty_manifest()
-    return {**empty_manifest(), **data}
+    return _compact_builds({**empty_manifest(), **data})
+
+
+def _compact_builds(manifest: dict[str, Any]) -> dict[str, Any]:
+    """Turn build records kept in the manifest (written by earlier versions) into ids and `refs`."""
+    for source_id, builds in manifest["builds"].items():
+        if builds and isinstance(builds[0], dict):
+            manifest["builds"][source_id] = [b["build_id"] for b in builds]
+            refs = manifest["refs"].setdefault(source_id, {})
+            for build in builds:
+                refs.update(dict.fromkeys(build.get("objects", {}), build["build_id"]))
+    return manifest
 
 
 def encode_manifest(manifest: dict[str, Any]) -> bytes:
@@ -48,7 +67,7 @@ def encode_manifest(manifest: dict[str, Any]) -> bytes:
     return (json.dumps(manifest, sort_keys=True, separators=(",", ":")) + "\n").encode()
 
 
-TABLES = ("builds", "objects", "sources")  # the tables that grow with the workspace, encoded entry by entry
+TABLES = ("builds", "objects", "refs", "sources")  # the tables that grow with the workspace, encoded entry by entry
 
 
 class ManifestEncoder:
@@ -111,6 +130,59 @@ def is_private_key(key: str) -> bool:
 def snapshot_key(source_id: str, build_id: str, key: str) -> str:
     """Return where the per-build copy of an entry object is kept."""
     return f"{STATE_PREFIX}builds/{source_id}/{build_id}/{key}"
+
+
+BUILD_RECORD = "build.json"  # beside the copies (object keys all have a folder: never a clash)
+
+
+def build_record_key(source_id: str, build_id: str) -> str:
+    """Return where a retained build's record is kept."""
+    return snapshot_key(source_id, build_id, BUILD_RECORD)
+
+
+def encode_build_record(source_id: str, build_id: str, objects: dict[str, tuple[str, str, bool]]) -> bytes:
+    """Serialise a build's record: {key: (sha256, content type, immutable)} of every object it serves."""
+    return encode_manifest({"source_id": source_id, "build_id": build_id,
+                            "objects": {k: {"sha256": sha, "content_type": ctype, "immutable": immutable}
+                                        for k, (sha, ctype, immutable) in objects.items()}})
+
+
+def decode_build_record(body: bytes | None) -> dict[str, Any] | None:
+    """Parse a stored build record (None when missing or unreadable)."""
+    try:
+        data = json.loads(body) if body else None
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("objects"), dict) else None
+
+
+def retain(manifest: dict[str, Any], source_id: str, build_id: str, keys: Iterable[str], keep: int) -> list[str]:
+    """Record a newly published build as retained, keep the newest `keep`; return the dropped builds' private keys."""
+    builds = manifest["builds"].setdefault(source_id, [])
+    refs = manifest["refs"].setdefault(source_id, {})
+    builds.append(build_id)
+    refs.update(dict.fromkeys(keys, build_id))
+    dropped, manifest["builds"][source_id] = builds[:-keep], builds[-keep:]
+    garbage = _private_copies(manifest, source_id, dropped, list(refs))  # every key a dropped build had is in refs
+    for key in [k for k, newest in refs.items() if newest in dropped]:
+        del refs[key]
+    return garbage
+
+
+def forget(manifest: dict[str, Any], source_id: str) -> list[str]:
+    """Drop every retained build of a source that left; return their private keys."""
+    garbage = _private_copies(manifest, source_id, manifest["builds"].get(source_id, []),
+                              list(manifest["refs"].get(source_id, {})))
+    manifest["refs"].pop(source_id, None)
+    manifest["builds"].pop(source_id, None)
+    return garbage
+
+
+def _private_copies(manifest: dict[str, Any], source_id: str, build_ids: list[str], keys: list[str]) -> list[str]:
+    """Return the record and entry-object copies the given builds may have (a key that was never copied is harmless)."""
+    objects = manifest["objects"]
+    return [build_record_key(source_id, b) for b in build_ids] + [
+        snapshot_key(source_id, b, k) for b in build_ids for k in keys if not objects.get(k, {}).get("immutable")]
 
 
 def add_event(source_state: dict[str, Any], event: dict[str, Any]) -> None:

@@ -142,7 +142,7 @@ def complete_plan(plans: Iterable[SourcePlan], manifest: Mapping[str, Any], list
 
 
 def _source_plan(build: SourceBuild, known: Mapping[str, Any], state: Mapping[str, Any],
-                 retained: list[dict[str, Any]], listing: Mapping[str, str], cache: CacheConfig,
+                 retained: list[str], listing: Mapping[str, str], cache: CacheConfig,
                  etag: str) -> SourcePlan:
     """Compare one build with what the target holds (`etag`: the manifest field the listing's values match)."""
     add, update, unchanged = [], [], []
@@ -157,7 +157,7 @@ def _source_plan(build: SourceBuild, known: Mapping[str, Any], state: Mapping[st
             unchanged.append(obj.key)
     wanted = {o.key for o in build.objects}
     delete = [k for k in state.get("objects", []) if k not in wanted and not known.get(k, {}).get("immutable")]
-    new_build = bool(build.objects) and build.build_id not in {b["build_id"] for b in retained}
+    new_build = bool(build.objects) and build.build_id not in retained
     return SourcePlan(build.source_id, build, tuple(sorted(add)), tuple(sorted(update)), tuple(sorted(delete)),
                       tuple(sorted(unchanged)), new_build)
 
@@ -197,11 +197,10 @@ def referenced_keys(plans: Iterable[SourcePlan], manifest: Mapping[str, Any],
         plan = planned.get(source_id)
         if plan is None or plan.failure is not None:  # kept as it was
             add(state.get("objects", ()))
-    for source_id, builds in manifest.get("builds", {}).items():
+    for source_id, refs in manifest.get("refs", {}).items():  # every key of a retained build
         if missing is not None and not missing:
             break
         plan = planned.get(source_id)
         if plan is None or not plan.removed:
-            for build in builds:
-                add(build.get("objects", ()))
+            add(refs)
     return referenced if missing is None else set(among) - missing

@@ -9,8 +9,8 @@
     publisher.status()                                     # the manifest's view, per source
 
 Phases of a publish: read the manifest and the real listing; plan; upload every new immutable object (shared
-plugin files once); then per source, a private copy of its entry objects under its build id (for rollback) and its
-entry objects; then invalidate exactly the changed entry paths; write the manifest; delete what expired. A source
+plugin files once); then per source, a private copy of its entry objects under its build id with the build's
+record (for rollback: `publish.manifest`), and its entry objects; then invalidate exactly the changed entry paths; write the manifest; delete what expired. A source
 whose immutable objects or entry objects cannot all be uploaded keeps what it served: entry objects already
 replaced are restored from the previous build's copy (or removed, when they are new), and the manifest keeps its
 previous state. A crash at any point leaves a state the next publish converges from: the manifest is written only
@@ -45,8 +45,8 @@ from builder.errors import UsageError
 from builder.models import CacheConfig, RetentionConfig
 from builder.workspace import paused_gc
 from publish.cache_policy import cache_control as object_cache_control
-from publish.manifest import (MANIFEST_KEY, PRIVATE_CACHE_CONTROL, ManifestEncoder, add_event, decode_manifest,
-                              snapshot_key)
+from publish.manifest import (MANIFEST_KEY, PRIVATE_CACHE_CONTROL, ManifestEncoder, add_event, build_record_key,
+                              decode_manifest, encode_build_record, forget, retain, snapshot_key)
 from publish.plan import Plan, SourcePlan, complete_plan, compute_plan, md5_hex, object_meta, plan_source, sha256_hex
 from publish.propagation import invalidation_paths, visible_everywhere_by
 from publish.report import PublishReport, SourceResult
@@ -125,11 +125,12 @@ def _without_bodies(source: SourcePlan) -> SourcePlan:
 
 def _touched(done: list[SourceDone], expired: list[str]) -> dict[str, set[str]]:
     """Return the manifest entries that recording `done` and dropping `expired` changed (see `_record_source`)."""
-    touched: dict[str, set[str]] = {"sources": set(), "builds": set(), "objects": set(expired)}
+    touched: dict[str, set[str]] = {"sources": set(), "builds": set(), "refs": set(), "objects": set(expired)}
     for item in done:
         if item.result.status in ("published", "removed"):
             touched["sources"].add(item.plan.source_id)
             touched["builds"].add(item.plan.source_id)
+            touched["refs"].add(item.plan.source_id)
             touched["objects"].update(item.plan.delete, item.result.deleted,
                                       (o.key for o in item.plan.build.objects) if item.plan.build else ())
     return touched
@@ -333,6 +334,10 @@ class Publisher:
                 if item.plan.new_build and self._keep_builds:
                     for obj in build.entry_objects:
                         listing[snapshot_key(build.source_id, build.build_id, obj.key)] = known(obj.key)
+                    objects = manifest["objects"]
+                    record = _build_record(build, lambda o: objects[o.key]["sha256"])
+                    listing[build_record_key(build.source_id, build.build_id)] = (
+                        md5_hex(record) if self.etag == "md5" else sha256_hex(record))
             if result.status in ("published", "removed"):
                 for key in result.deleted:
                     listing.pop(key, None)
@@ -409,6 +414,10 @@ class Publisher:
                 for obj in build.entry_objects:
                     self._put(obj, report, snapshot_key(build.source_id, build.build_id, obj.key),
                               PRIVATE_CACHE_CONTROL)
+                record = _build_record(build, lambda o: o.sha256)
+                self._store_put(build_record_key(build.source_id, build.build_id), record, "application/json",
+                                PRIVATE_CACHE_CONTROL, sha256_hex(record))
+                report.puts += 1
             for obj in source.uploads():
                 if not obj.immutable:
                     replaced.append(obj.key)
@@ -449,7 +458,7 @@ class Publisher:
             for key in source.delete:
                 manifest["objects"].pop(key, None)
             manifest["sources"].pop(source.source_id, None)
-            self._drop_snapshots(manifest, source.source_id, manifest["builds"].pop(source.source_id, []))
+            manifest.setdefault("dropped_snapshots", []).extend(forget(manifest, source.source_id))
             return
         build = source.build
         assert build is not None
@@ -471,21 +480,10 @@ class Publisher:
                           "objects": sorted(o.key for o in build.objects), "published_at": now,
                           "visible_everywhere_by": max(entries, default=now)})
             add_event(state, {"action": "publish", "build_id": build.build_id, "at": now})
-        if source.new_build and self._keep_builds:
-            builds = manifest["builds"].setdefault(source.source_id, [])
-            builds.append({"build_id": build.build_id, "published_at": now,
-                           "objects": {o.key: {"sha256": manifest["objects"][o.key]["sha256"],
-                                               "content_type": o.content_type, "immutable": o.immutable}
-                                       for o in build.objects}})
-            manifest["builds"][source.source_id] = builds[-self.retention.builds_per_source:]
-            self._drop_snapshots(manifest, source.source_id, builds[:-self.retention.builds_per_source])
-
-    @staticmethod
-    def _drop_snapshots(manifest: dict[str, Any], source_id: str, builds: list[dict[str, Any]]) -> None:
-        """Mark the private copies of builds no longer retained for deletion after the manifest is written."""
-        manifest.setdefault("dropped_snapshots", []).extend(
-            snapshot_key(source_id, b["build_id"], k) for b in builds for k, m in b["objects"].items()
-            if not m["immutable"])
+        if source.new_build and self._keep_builds:  # the private copies of builds no longer retained go after the
+            manifest.setdefault("dropped_snapshots", []).extend(  # manifest is written
+                retain(manifest, source.source_id, build.build_id, (o.key for o in build.objects),
+                       self.retention.builds_per_source))
 
     def invalidate_changed(self, manifest: dict[str, Any], changed: list[str], report: PublishReport,
                            wanted: bool) -> None:
@@ -566,13 +564,19 @@ class Publisher:
         self._overlay = {}
 
 
+def _build_record(build: SourceBuild, sha256_of: Callable[[BuiltObject], str]) -> bytes:
+    """Return the stored record of a build (`sha256_of`: from its bodies, or from the manifest once recorded)."""
+    return encode_build_record(build.source_id, build.build_id,
+                               {o.key: (sha256_of(o), o.content_type, o.immutable) for o in build.objects})
+
+
 def _source_status(manifest: dict[str, Any], source_id: str, copied: bool = False) -> dict[str, Any] | None:
     """Return what `status()` shows for one source, None if it is gone (`copied`: of a manifest that changes on)."""
     state = manifest["sources"].get(source_id)
     if state is None:
         return None
     entry = {k: v for k, v in state.items() if k != "objects"} | {
-        "builds": [b["build_id"] for b in manifest["builds"].get(source_id, [])],
+        "builds": list(manifest["builds"].get(source_id, [])),
         "objects": {k: manifest["objects"].get(k, {}) for k in state.get("objects", [])}}
     return copy.deepcopy(entry) if copied else entry
 

@@ -4,8 +4,8 @@
     publisher.rollback("storefront", to="3f2a91c0d4e5b6a7")
 
 Every publish of a new build keeps a private copy of the source's entry objects under
-`.bundlesmith/builds/<source>/<build id>/` and records the build (keys, hashes) in the manifest; the newest
-`retention.builds_per_source` are kept. Rolling back copies that build's entry objects over the served ones
+`.bundlesmith/builds/<source>/<build id>/`, with the build's record (keys, hashes, types) beside them as
+`build.json`; the manifest lists the retained build ids, and the newest `retention.builds_per_source` are kept. Rolling back copies that build's entry objects over the served ones
 (server-side, with the current cache headers), deletes entry objects the earlier build did not have, and records
 a `rollback` event that `bundlesmith status` shows. The immutable objects an earlier build references stay as long
 as the build is retained (see `publish.plan.referenced_keys`), so a rollback never points at a deleted file.
@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from builder.errors import UsageError
-from publish.manifest import add_event, snapshot_key
+from publish.manifest import add_event, build_record_key, decode_build_record, snapshot_key
 from publish.cache_policy import entry_cache_control
 from publish.propagation import visible_everywhere_by
 from publish.report import PublishReport, SourceResult
@@ -26,18 +26,17 @@ if TYPE_CHECKING:
     from publish.publisher import Publisher
 
 
-def choose_build(builds: list[dict[str, Any]], current: str | None, to: str | None) -> dict[str, Any]:
-    """Return the retained build to roll back to: `to`, or the newest one older than `current`."""
-    ids = [b["build_id"] for b in builds]
+def choose_build(ids: list[str], current: str | None, to: str | None) -> str:
+    """Return the id of the retained build to roll back to: `to`, or the newest one older than `current`."""
     if to is not None:
-        matches = [b for b in builds if b["build_id"] == to or (len(to) >= 6 and b["build_id"].startswith(to))]
+        matches = [b for b in ids if b == to or (len(to) >= 6 and b.startswith(to))]
         if len(matches) != 1:
             raise UsageError(f"no single retained build matches {to!r}; retained builds: {', '.join(ids) or 'none'}")
         return matches[0]
     position = ids.index(current) if current in ids else len(ids)
     if position == 0:
         raise UsageError(f"there is no retained build older than {current}; retained builds: {', '.join(ids)}")
-    return builds[position - 1]
+    return ids[position - 1]
 
 
 def rollback_source(publisher: Publisher, source_id: str, to: str | None, *, invalidate: bool) -> PublishReport:
@@ -46,7 +45,12 @@ def rollback_source(publisher: Publisher, source_id: str, to: str | None, *, inv
     state = manifest["sources"].get(source_id)
     if state is None:
         raise UsageError(f"source '{source_id}' has never been published to this target")
-    target = choose_build(manifest["builds"].get(source_id, []), state.get("build_id"), to)
+    build_id = choose_build(manifest["builds"].get(source_id, []), state.get("build_id"), to)
+    target = decode_build_record(publisher.store.get(build_record_key(source_id, build_id)))
+    if target is None:
+        raise PublishError(f"cannot roll {source_id} back to {build_id}: its record "
+                           f"{build_record_key(source_id, build_id)} is missing (a build published by an earlier "
+                           "bundlesmith, which kept it in the manifest)")
     missing = [k for k, m in target["objects"].items() if m["immutable"] and k not in listing]
     if missing:
         raise PublishError(f"cannot roll {source_id} back to {target['build_id']}: {missing[0]} is gone")

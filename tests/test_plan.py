@@ -21,8 +21,8 @@ def _published(*builds: SourceBuild) -> tuple[dict, dict]:
     for b in builds:
         manifest["objects"].update({o.key: object_meta(o, CACHE) for o in b.objects})
         manifest["sources"][b.source_id] = {"build_id": b.build_id, "objects": sorted(o.key for o in b.objects)}
-        manifest["builds"][b.source_id] = [{"build_id": b.build_id, "objects": {
-            o.key: {"sha256": o.sha256, "immutable": o.immutable} for o in b.objects}}]
+        manifest["builds"][b.source_id] = [b.build_id]
+        manifest["refs"][b.source_id] = {o.key: b.build_id for o in b.objects}
     return manifest, {k: m["md5"] for k, m in manifest["objects"].items()}
 
 
@@ -58,7 +58,7 @@ def test_drift_between_manifest_and_listing_is_an_update():
 def test_a_failed_source_changes_nothing_and_keeps_what_it_references():
     a = _build("a", b"1")
     manifest, listing = _published(a)
-    manifest["builds"] = {}
+    manifest["builds"], manifest["refs"] = {}, {}
     failure = SourceFailure("a.yaml", "a", ())
     plan = _plan([failure], manifest, listing)
     assert plan.sources[0].failure is failure and not plan.sources[0].changed and plan.orphaned == ()
@@ -75,7 +75,7 @@ def test_a_removed_source_deletes_its_entry_objects_and_orphans_its_immutables()
 def test_an_immutable_object_is_deleted_only_after_the_grace_period():
     old = _build("a", b"1")
     manifest, listing = _published(old)
-    manifest["builds"] = {}  # no retained build references it
+    manifest["builds"], manifest["refs"] = {}, {}  # no retained build references it
     new = _build("a", b"2", plugin=None)
     first = _plan([new], manifest, listing, now=100.0)
     assert first.orphaned == (PLUGIN.key,) and first.expired == () and first.sources[0].delete == ()

@@ -84,7 +84,7 @@ def test_rollback_restores_the_earlier_builds_bytes_and_status_shows_it(workspac
     assert run("publish", str(workspace), "--env", "production")[0] == 0
     assert b"mp_tok_sf_rolled" in _body(s3, "site/v1/projects/wk_storefront_2f9c/settings")
     manifest = json.loads(_body(s3, "site/.bundlesmith/manifest.json"))
-    old_build, new_build = [b["build_id"] for b in manifest["builds"]["storefront"]]
+    old_build, new_build = manifest["builds"]["storefront"]
     code, out = run("rollback", str(workspace), "storefront", "--env", "production")
     assert code == 0, out
     assert {k: _body(s3, f"site/{k}") for k in first} == first

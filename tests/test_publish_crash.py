@@ -76,9 +76,11 @@ def test_a_publish_killed_midway_converges_with_nothing_lost(tmp_path, monkeypat
                 assert body == obj.body, obj.key
         assert {f"site/{k}" for k in manifest["objects"]} <= served
         for sid, kept in manifest["builds"].items():
-            for record in kept:
+            for build_id in kept:  # each retained build's record, its copies and its plugin files are all there
+                key = f"site/.bundlesmith/builds/{sid}/{build_id}/build.json"
+                record = json.loads(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
                 for key, meta in record["objects"].items():
-                    where = key if meta["immutable"] else f".bundlesmith/builds/{sid}/{record['build_id']}/{key}"
+                    where = key if meta["immutable"] else f".bundlesmith/builds/{sid}/{build_id}/{key}"
                     assert f"site/{where}" in served
         third = _publish(root)
         output = third.communicate(timeout=240)[0].decode()

@@ -178,9 +178,10 @@ def test_merging_takes_only_the_held_sources():
              "sources": {"a": {"objects": ["k/a", "p/1"]}, "b": {"objects": ["k/b"]}}, "builds": {"b": [1]},
              "orphans": {"p/2": 5}, "versions": {"b": {"number": 3, "hash": "x"}}}
     mine = {"objects": {"k/a2": {"immutable": False}, "p/2": {"immutable": True}},
-            "sources": {"a": {"objects": ["k/a2", "p/2"]}}, "builds": {"a": [{"objects": {"p/2": {}}}]},
-            "orphans": {}}
+            "sources": {"a": {"objects": ["k/a2", "p/2"]}}, "builds": {"a": ["a1"]},
+            "refs": {"a": {"k/a2": "a1", "p/2": "a1"}}, "orphans": {}}
     merged = merge_held(fresh, mine, ["a"], {"a": {"number": 4, "hash": "y"}})
     assert merged["sources"] == {"a": {"objects": ["k/a2", "p/2"]}, "b": {"objects": ["k/b"]}}
     assert sorted(merged["objects"]) == ["k/a2", "k/b", "p/1", "p/2"] and merged["orphans"] == {}
     assert merged["versions"] == {"a": {"number": 4, "hash": "y"}, "b": {"number": 3, "hash": "x"}}
+    assert merged["builds"] == {"a": ["a1"], "b": [1]} and merged["refs"] == {"a": {"k/a2": "a1", "p/2": "a1"}}
