@@ -106,8 +106,8 @@ class DirectoryStore:
 
     def _prune(self, folder: str) -> None:
         """Remove `folder` and its parents up to the root while they are empty (a dropped build, a removed source)."""
-        root = os.path.normpath(self.root)
-        while os.path.normpath(folder) != root and folder.startswith(str(self.root)):
+        root = str(self.root)  # keys never hold "." or "..": the folder is the root joined with a key's folders
+        while folder != root:
             try:
                 os.rmdir(folder)
             except OSError:  # not empty (or already gone): its parents are not empty either

@@ -6,12 +6,12 @@
         report = hold.publish(outcomes, version, removed={"blog"})   # records the version per source
         hold.renew()                                          # the worker's heartbeat extends the leases
 
-Locks: `.bundlesmith/locks/<source>.json` is created with `If-None-Match: *`, so one worker holds a source; it
-holds {owner, expires_at} and is renewed with `If-Match` on its own ETag. A lock whose lease ran out (its holder
-was killed) is taken over with `If-Match` on the stale ETag, so exactly one worker wins it. Under the lock, the
-worker reads the source's recorded version, decides (`builder.changes.decide`), publishes, and records the version.
-The manifest is shared by every source, so it is written by compare-and-swap: read it with its ETag, merge in only
-the held sources (their state, retained builds, objects and version), `PutObject` with `If-Match`, and on a conflict read
+Locks: `.bundlesmith/locks/<source>.json` is created with `If-None-Match: *`, so one worker holds a source; it holds
+{owner, expires_at} and is renewed with `If-Match` on its own ETag. A lock whose lease ran out (its holder was
+killed) is taken over with `If-Match` on the stale ETag, so exactly one worker wins it. Under the lock, the worker
+reads the source's recorded version, decides (`builder.changes.decide`), publishes, and records the version. The
+manifest is shared by every source, so it is written by compare-and-swap: read it with its ETag, merge in only the
+held sources (their state, retained builds, objects and version), `PutObject` with `If-Match`, and on a conflict read
 and merge again. No lost update, and no publish of a source whose lease was lost (checked before the manifest is
 written). Orphan bookkeeping and deletion of expired immutable objects are left to a plain `bundlesmith publish`,
 which sees the whole workspace: a worker sees a few sources and must not decide another source's objects are gone.

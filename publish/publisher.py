@@ -8,13 +8,14 @@
     publisher.rollback("storefront", to="3f2a...")         # republish an earlier build's entry objects
     publisher.status()                                     # the manifest's view, per source
 
-Phases of a publish: read the manifest and the real listing; plan; upload every new immutable object (shared
-plugin files once); then per source, a private copy of its entry objects under its build id with the build's
-record (for rollback: `publish.manifest`), and its entry objects; then invalidate exactly the changed entry paths; write the manifest; delete what expired. A source
-whose immutable objects or entry objects cannot all be uploaded keeps what it served: entry objects already
-replaced are restored from the previous build's copy (or removed, when they are new), and the manifest keeps its
-previous state. A crash at any point leaves a state the next publish converges from: the manifest is written only
-after everything it describes is up, and anything up but not in the manifest is planned again.
+Phases of a publish: read the manifest and the real listing; plan; upload every new immutable object (shared plugin
+files once); then per source, a private copy of its entry objects under its build id with the build's record (for
+rollback: `publish.manifest`), and its entry objects; then invalidate exactly the changed entry paths; write the
+manifest; delete what expired. A source whose immutable objects or entry objects cannot all be uploaded keeps what it
+served: entry objects already replaced are restored from the previous build's copy (or removed, when they are new),
+and the manifest keeps its previous state. A crash at any point leaves a state the next publish converges from: the
+manifest is written only after everything it describes is up, and anything up but not in the manifest is planned
+again.
 
 A publisher that lives long (the service holds one) keeps the state it wrote after a clean publish and trusts it
 instead of reading the manifest and listing the target again, while one stat (a directory) or HEAD (S3) says the
@@ -317,8 +318,8 @@ class Publisher:
         if self._on_state is not None:
             self._on_state(manifest, True)  # what serving needs now (a directory's `_headers`): before returning
         self._pending.served_written = True
-        self._overlay = {item.plan.source_id: _source_status(manifest, item.plan.source_id, copied=True) for item in done
-                         if item.result.status in ("published", "removed")}
+        self._overlay = {item.plan.source_id: _source_status(manifest, item.plan.source_id, copied=True)
+                         for item in done if item.result.status in ("published", "removed")}
         return report
 
     def _listing_after(self, manifest: dict[str, Any], listing: dict[str, str], done: list[SourceDone],
@@ -548,20 +549,21 @@ class Publisher:
             view = _status_view(decode_manifest(self.store.get(MANIFEST_KEY)))
             if version is not None:
                 self._status_cache = (version, view)  # a write in between only makes the next call decode again
-        if not overlay:
-            return dict(view)
-        merged = {**view, **{sid: entry for sid, entry in overlay.items() if entry is not None}}
-        return {sid: merged[sid] for sid in sorted(merged) if overlay.get(sid, merged[sid]) is not None}
+        return _laid_over(view, overlay)
 
     def _settle_status(self, pending: PendingState) -> None:
         """After a deferred write: carry the status view forward when it was of the state the publish started from."""
         cached, overlay = self._status_cache, self._overlay
         if (overlay and cached is not None and self._written is not None
                 and pending.started_from is not None and cached[0] == pending.started_from):
-            view = {**cached[1], **{sid: e for sid, e in overlay.items() if e is not None}}
-            self._status_cache = (self._written, {sid: view[sid] for sid in sorted(view)
-                                                  if overlay.get(sid, view[sid]) is not None})
+            self._status_cache = (self._written, _laid_over(cached[1], overlay))
         self._overlay = {}
+
+
+def _laid_over(view: dict[str, Any], overlay: dict[str, dict[str, Any] | None]) -> dict[str, Any]:
+    """Return a status view with the overlay's sources replaced (None: removed), sorted; a new dict either way."""
+    merged = view | overlay
+    return {sid: merged[sid] for sid in sorted(merged) if merged[sid] is not None}
 
 
 def _build_record(build: SourceBuild, sha256_of: Callable[[BuiltObject], str]) -> bytes:

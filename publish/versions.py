@@ -5,9 +5,10 @@
 
 Every publish of a new build keeps a private copy of the source's entry objects under
 `.bundlesmith/builds/<source>/<build id>/`, with the build's record (keys, hashes, types) beside them as
-`build.json`; the manifest lists the retained build ids, and the newest `retention.builds_per_source` are kept. Rolling back copies that build's entry objects over the served ones
-(server-side, with the current cache headers), deletes entry objects the earlier build did not have, and records
-a `rollback` event that `bundlesmith status` shows. The immutable objects an earlier build references stay as long
+`build.json`; the manifest lists the retained build ids, and the newest `retention.builds_per_source` are kept.
+Rolling back copies that build's entry objects over the served ones (server-side, with the current cache
+headers), deletes entry objects the earlier build did not have, and records a `rollback` event that
+`bundlesmith status` shows. The immutable objects an earlier build references stay as long
 as the build is retained (see `publish.plan.referenced_keys`), so a rollback never points at a deleted file.
 The next publish of the workspace serves its config again: the files stay the source of truth.
 """

@@ -182,7 +182,8 @@ def test_retained_builds_live_beside_their_copies_and_the_manifest_does_not_grow
     on_disk = sorted(p.name for p in (out / ".bundlesmith/builds/storefront").iterdir())
     assert on_disk == sorted(kept)  # the dropped builds' records and copies are gone
     for build_id in kept:
-        assert json.loads((out / f".bundlesmith/builds/storefront/{build_id}/build.json").read_text())["build_id"] == build_id
+        record = json.loads((out / f".bundlesmith/builds/storefront/{build_id}/build.json").read_text())
+        assert record["build_id"] == build_id
     growth = [b - a for a, b in zip(sizes[3:], sizes[4:])]  # once retention is full: an event per publish, no record
     assert max(growth) < 200, sizes
     report = publisher.rollback("storefront", to=kept[0])
