@@ -12,7 +12,7 @@ WORKSPACE ?= samples/acme
 
 # The service on the local target: prints the admin API's URLs (and a token for the run), Ctrl-C stops.
 run: $(STAMP)
-	@echo "open http://127.0.0.1:8585/api/v1/sources (status) and http://127.0.0.1:8585/docs (admin API); files in $(WORKSPACE)/public"
+	@echo "admin API on http://127.0.0.1:8585 (send the token printed below: curl -H 'Authorization: Bearer <token>' http://127.0.0.1:8585/api/v1/sources; reference at /docs); files in $(WORKSPACE)/public"
 	@$(BIN)/bundlesmith serve $(WORKSPACE) --env local
 
 JSDEPS  := tests/js/node_modules/.installed

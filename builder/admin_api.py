@@ -1,6 +1,6 @@
 """The admin HTTP API of `bundlesmith serve` (FastAPI): status, rebuilds, rollback, connection management.
 
-    app = create_app(service, token=os.environ["BUNDLESMITH_ADMIN_TOKEN"])   # served by uvicorn (builder.cli)
+    app = create_app(service, token=os.environ["BUNDLESMITH_ADMIN_TOKEN"], allowed=allowed_hosts(host, extra))
 
     GET    /healthz                                       liveness, and whether a build is pending
     GET    /api/v1/sources                                every source: last build, published build, last error
@@ -14,32 +14,40 @@
 
 Every 4xx and 5xx answer is one envelope, `{"error": {"code", "message", "details"}}`: our own errors, FastAPI's
 request validation (422 `request-invalid`), unknown routes (404 `not-found`) and anything unexpected (500
-`internal`, logged). Every mutating endpoint needs `Authorization: Bearer <token>`, compared in constant time; with
-no token configured, mutations are refused.
+`internal`, logged by type and frames only, never the exception's text).
+
+In front of the app, `builder.admin_gate.AdminGate` checks the Host header (DNS rebinding), then
+`Authorization: Bearer <token>` on every route but `/healthz` and the API's description (`/openapi.json`, `/docs`,
+`/redoc`: the shape of the API, which is public in the source, and no data; Swagger UI must load the document without
+a header, and its Authorize button then sends the token), then bounds the body while it streams in.
+
+Private settings are write-only (`builder.api_values`): every instance returned has them masked; the mask sent back
+keeps the stored value. An instance name is the rest of the path (`{name:path}`), so names holding `/` (an imported
+"GA / EU") can be edited and deleted: send them as they are or percent-encoded (`%2F`).
 """
 from __future__ import annotations
 
-import hmac
-import ipaddress
 import logging
 import socket
 import threading
+import traceback
 from typing import Any
 
 from fastapi import Body, Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from builder import __version__
+from builder.admin_gate import AdminGate, allowed_hosts, envelope
 from builder.connections import ApiError, Connections, InstanceChange
 from builder.errors import BundlesmithError, UsageError
+from builder.loopback import is_loopback
 from builder.models import InstanceFile
 
 log = logging.getLogger(__name__)
-
-LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 class RollbackRequest(BaseModel):
@@ -52,30 +60,23 @@ class RollbackRequest(BaseModel):
 def error_response(status: int, code: str, message: str, details: Any = None,
                    headers: dict[str, str] | None = None) -> JSONResponse:
     """Return the one error envelope."""
-    return JSONResponse({"error": {"code": code, "message": message, "details": details}}, status_code=status,
-                        headers=headers)
+    return JSONResponse(envelope(code, message, details), status_code=status, headers=headers)
 
 
-def create_app(service: Any, token: str | None) -> FastAPI:
-    """Return the admin API over a running `builder.service.Service`."""
+def create_app(service: Any, token: str | None, allowed: frozenset[str] | None = None) -> FastAPI:
+    """Return the admin API over a running `builder.service.Service`, behind the gate (Host, token, body size)."""
     app = FastAPI(title="bundlesmith admin API", version=__version__)
+    app.add_middleware(AdminGate, token=token, allowed=allowed if allowed is not None else allowed_hosts())
     connections = Connections(service)
     _install_error_handlers(app)
-
-    def authorized(authorization: str | None = Header(None, include_in_schema=False)) -> None:
-        scheme, _, given = (authorization or "").partition(" ")
-        if not token:
-            raise ApiError(401, "unauthorized", "this service has no admin token (BUNDLESMITH_ADMIN_TOKEN), so "
-                                                "it accepts no changes")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-            raise ApiError(401, "unauthorized", "send `Authorization: Bearer <token>` with the service's admin token")
+    bearer = HTTPBearer(auto_error=False, description="the admin token (BUNDLESMITH_ADMIN_TOKEN); the gate checks it")
 
     def known(source_id: str) -> str:
         if service.board.get(source_id) is None and service.live.file_of(source_id) is None:
             raise ApiError(404, "source-not-found", f"no source with id '{source_id}' in {service.root}")
         return source_id
 
-    mutating = [Depends(authorized)]
+    guarded = [Depends(bearer)]  # documents the scheme in the OpenAPI document; AdminGate enforces it
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
@@ -83,30 +84,30 @@ def create_app(service: Any, token: str | None) -> FastAPI:
         return {"status": "ok", "sources": len(service.board.all()), "idle": service.loop.wait_idle(0),
                 "target": service.target_description()}
 
-    @app.get("/api/v1/sources")
+    @app.get("/api/v1/sources", dependencies=guarded)
     def list_sources() -> dict[str, Any]:
         """Return every source's status, and problems no source owns."""
         return {"sources": [r.as_dict() for r in service.board.all()], "problems": list(service.board.problems),
                 "target": service.target_description()}
 
-    @app.get("/api/v1/sources/{source_id}")
+    @app.get("/api/v1/sources/{source_id}", dependencies=guarded)
     def get_source(source_id: str) -> dict[str, Any]:
         """Return one source: last build, what is published where, visible_everywhere_by, last error."""
         record = service.board.get(known(source_id))
         return {**(record.as_dict() if record else {"source_id": source_id}),
                 "target": service.target_description(), "published": service.published(source_id)}
 
-    @app.post("/api/v1/rebuild", status_code=202, dependencies=mutating)
+    @app.post("/api/v1/rebuild", status_code=202, dependencies=guarded)
     def rebuild_all() -> dict[str, Any]:
         """Rebuild and publish every source."""
         return {"queued": service.rebuild(None)}
 
-    @app.post("/api/v1/sources/{source_id}/rebuild", status_code=202, dependencies=mutating)
+    @app.post("/api/v1/sources/{source_id}/rebuild", status_code=202, dependencies=guarded)
     def rebuild_one(source_id: str) -> dict[str, Any]:
         """Rebuild and publish one source."""
         return {"queued": service.rebuild([known(source_id)])}
 
-    @app.post("/api/v1/sources/{source_id}/rollback", dependencies=mutating)
+    @app.post("/api/v1/sources/{source_id}/rollback", dependencies=guarded)
     def rollback(source_id: str, request: RollbackRequest | None = Body(None)) -> dict[str, Any]:
         """Serve an earlier retained build of the source again."""
         try:
@@ -117,27 +118,27 @@ def create_app(service: Any, token: str | None) -> FastAPI:
             raise ApiError(502, "publish-failed", str(exc)) from exc
         return {"results": [r.__dict__ for r in report.results], "ok": report.ok}
 
-    @app.get("/api/v1/sources/{source_id}/destinations")
+    @app.get("/api/v1/sources/{source_id}/destinations", dependencies=guarded)
     def list_destinations(source_id: str) -> JSONResponse:
         """Return the source's destination instances, with the ETag of its file."""
         instances, etag = connections.read(known(source_id))
         return JSONResponse({"destinations": instances}, headers={"ETag": etag})
 
-    @app.post("/api/v1/sources/{source_id}/destinations", status_code=201, dependencies=mutating)
+    @app.post("/api/v1/sources/{source_id}/destinations", status_code=201, dependencies=guarded)
     def create_destination(source_id: str, instance: InstanceFile,
                            if_match: str | None = Header(None)) -> JSONResponse:
         """Connect a destination instance to the source."""
         created, etag = connections.create(known(source_id), instance, if_match)
         return JSONResponse({"destination": created}, status_code=201, headers={"ETag": etag})
 
-    @app.patch("/api/v1/sources/{source_id}/destinations/{name}", dependencies=mutating)
+    @app.patch("/api/v1/sources/{source_id}/destinations/{name:path}", dependencies=guarded)
     def update_destination(source_id: str, name: str, change: InstanceChange,
                            if_match: str | None = Header(None)) -> JSONResponse:
         """Change fields of one instance."""
         updated, etag = connections.update(known(source_id), name, change, if_match)
         return JSONResponse({"destination": updated}, headers={"ETag": etag})
 
-    @app.delete("/api/v1/sources/{source_id}/destinations/{name}", dependencies=mutating)
+    @app.delete("/api/v1/sources/{source_id}/destinations/{name:path}", dependencies=guarded)
     def delete_destination(source_id: str, name: str, if_match: str | None = Header(None)) -> JSONResponse:
         """Disconnect one instance."""
         etag = connections.delete(known(source_id), name, if_match)
@@ -169,18 +170,9 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("admin API %s %s failed", request.method, request.url.path)
+        frames = "".join(traceback.format_tb(exc.__traceback__))  # frames only: the text may hold a value
+        log.error("admin API %s %s failed: %s\n%s", request.method, request.url.path[:200], type(exc).__name__, frames)
         return error_response(500, "internal", f"the service failed to answer: {type(exc).__name__}")
-
-
-def is_loopback(host: str) -> bool:
-    """True when `host` is only reachable from this machine."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class ApiServer:

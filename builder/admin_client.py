@@ -3,7 +3,9 @@
     client = AdminClient("http://127.0.0.1:8585", token=os.environ.get(TOKEN_ENV))
     client.rebuild("storefront")   # {"queued": ["storefront"]}; client.rebuild() rebuilds every source
 
-An error answer raises BundlesmithError with the envelope's code and message; an unreachable server says so.
+Every call sends `Authorization: Bearer <token>` (every route but /healthz needs it); without a token the client
+refuses to call. An error answer raises BundlesmithError with the envelope's code and message; an unreachable server
+says so.
 """
 from __future__ import annotations
 
@@ -11,9 +13,10 @@ from typing import Any
 
 import requests
 
+from builder.admin_gate import TOKEN_ENV
 from builder.errors import BundlesmithError
 
-TOKEN_ENV = "BUNDLESMITH_ADMIN_TOKEN"
+__all__ = ["TOKEN_ENV", "AdminClient"]
 
 
 class AdminClient:
@@ -30,7 +33,10 @@ class AdminClient:
         return self._call("POST", path)
 
     def _call(self, method: str, path: str) -> dict[str, Any]:
-        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        if not self.token:
+            raise BundlesmithError(f"set {TOKEN_ENV} to the admin token of the service at {self.server} (it printed "
+                                   "one when it started, unless it was given one)")
+        headers = {"Authorization": f"Bearer {self.token}"}
         try:
             response = self._session.request(method, self.server + path, headers=headers, timeout=self._timeout)
         except requests.RequestException as exc:

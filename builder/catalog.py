@@ -42,6 +42,7 @@ class SettingSpec(BaseModel):
     default: Any = None
     private: bool
     description: str = ""
+    renamed_from: tuple[str, ...] = ()  # older keys of this setting: validation names this key when it meets one
 
     def accepts(self, value: Any) -> bool:
         """Tell whether `value` has this setting's type (booleans are not numbers)."""

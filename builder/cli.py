@@ -33,11 +33,18 @@ from builder.errors import BundlesmithError, UsageError
 from builder.models import json_schema
 from builder.problems import format_problems
 from builder.snippet import render_snippet
+from builder.terminal import EscapingFormatter, escape_controls
 from builder.parallel import build_parallel, load_workspace_parallel
 from builder.workspace import Workspace, load_workspace, source_paths
 
 
 PARALLEL_THRESHOLD = 200  # below this many source files, forking workers costs more than it saves
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+
+def _echo(text: str = "", err: bool = False) -> None:
+    """Print one message; control characters and bidi overrides from user text are shown as escapes."""
+    click.echo(escape_controls(str(text)), err=err)
 
 
 class _Group(click.Group):
@@ -47,10 +54,10 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except UsageError as exc:
-            click.echo(f"error: {exc}", err=True)
+            _echo(f"error: {exc}", err=True)
             sys.exit(2)
         except BundlesmithError as exc:
-            click.echo(f"error: {exc}", err=True)
+            _echo(f"error: {exc}", err=True)
             sys.exit(1)
 
 
@@ -59,7 +66,9 @@ class _Group(click.Group):
 @click.option("-v", "--verbose", is_flag=True, help="Log what happens.")
 def main(verbose: bool) -> None:
     """Build and publish Segment-compatible settings and device-mode analytics bundles."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    handler = logging.StreamHandler()
+    handler.setFormatter(EscapingFormatter(LOG_FORMAT))
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, handlers=[handler])
 
 
 def run() -> None:
@@ -90,11 +99,11 @@ def validate(workspace: Path, as_json: bool) -> None:
     _, loaded = _load(workspace)
     problems = loaded.all_problems()
     if as_json:
-        click.echo(json.dumps([p.as_dict() for p in problems], indent=2))
+        _echo(json.dumps([p.as_dict() for p in problems], indent=2))
     elif problems:
-        click.echo(format_problems(problems), err=True)
+        _echo(format_problems(problems), err=True)
     else:
-        click.echo(f"{workspace}: workspace.yaml and {len(loaded.sources)} source files are valid")
+        _echo(f"{workspace}: workspace.yaml and {len(loaded.sources)} source files are valid")
     sys.exit(1 if problems else 0)
 
 
@@ -123,13 +132,18 @@ def build(workspace: Path, out: Path | None, jobs: int) -> None:
     else:
         report = target.apply(builder.build_all(loaded), cache, keep_only=keep)
     for failure in report.failed:
-        click.echo(f"FAILED {failure.source_id or failure.file}", err=True)
+        _echo(f"FAILED {failure.source_id or failure.file}", err=True)
     for result in report.not_written:
-        click.echo(f"FAILED {result.source_id}: {result.error}; its previous files are untouched", err=True)
+        _echo(f"FAILED {result.source_id}: {result.error}; its previous files are untouched", err=True)
     if report.failed:
-        click.echo(format_problems(report.problems()), err=True)
-    click.echo(f"{out}: {len(report.built)} sources built, {len(report.failed)} failed; "
-               f"{len(report.written)} files written, {len(report.unchanged)} unchanged, {len(report.removed)} removed")
+        _echo(format_problems(report.problems()), err=True)
+    for key, rule in report.refused:
+        _echo(f"warning: {out}/.bundlesmith/manifest.json names {key!r}, which was refused and not touched: {rule}",
+              err=True)
+    refused = f", {len(report.refused)} refused (see the warnings)" if report.refused else ""
+    _echo(f"{out}: {len(report.built)} sources built, {len(report.failed)} failed; "
+          f"{len(report.written)} files written, {len(report.unchanged)} unchanged, {len(report.removed)} removed"
+          f"{refused}")
     sys.exit(1 if not report.ok else 0)
 
 
@@ -150,12 +164,12 @@ def catalog_command(as_json: bool) -> None:
     """List the destinations bundlesmith knows, with their modes."""
     catalog = load_catalog()
     if as_json:
-        click.echo(json.dumps(catalog.as_data(), indent=2, sort_keys=True))
+        _echo(json.dumps(catalog.as_data(), indent=2, sort_keys=True))
         return
     width = max(len(d.name) for d in catalog.destinations)
     for d in sorted(catalog.destinations, key=lambda d: d.name.lower()):
         flags = ["multi-instance"] * d.multi_instance + ["data lake"] * d.data_lake
-        click.echo(f"{d.name:<{width}}  {'+'.join(d.modes):<12}  {', '.join(flags)}".rstrip())
+        _echo(f"{d.name:<{width}}  {'+'.join(d.modes):<12}  {', '.join(flags)}".rstrip())
 
 
 @main.command()
@@ -172,7 +186,7 @@ def snippet(workspace: Path, source_id: str, no_page: bool) -> None:
         raise UsageError(f"no source with id '{source_id}' in {workspace}")
     if entry.source.type != "web":
         raise UsageError(f"source '{source_id}' is a {entry.source.type} source; only web sources load a snippet")
-    click.echo(render_snippet(loaded.config.cdn.base_url, entry.source.write_key, Assets.load(), page=not no_page))
+    _echo(render_snippet(loaded.config.cdn.base_url, entry.source.write_key, Assets.load(), page=not no_page))
 
 
 @main.command()
@@ -184,36 +198,44 @@ def schema(kind: str) -> None:
         document = {"workspace": json_schema("workspace"), "source": json_schema("source", names)}
     else:
         document = json_schema(kind, names)  # type: ignore[arg-type]
-    click.echo(json.dumps(document, indent=2, sort_keys=True))
+    _echo(json.dumps(document, indent=2, sort_keys=True))
 
 
 @main.command()
 @workspace_arg
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (loopback only, unless --expose).")
+@click.option("--expose", is_flag=True,
+              help="Allow a --host other machines can reach (they can then read and fill the collector).")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")
 @click.option("--vendor-stubs", is_flag=True, help="Answer vendor SDK URLs with local recording stubs (offline).")
 @click.option("--simulate-cache", is_flag=True, help="Serve through modelled edge and browser caches.")
 @click.option("--time-scale", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
               help="With --simulate-cache: modelled seconds per real second.")
-def preview(workspace: Path, host: str, port: int, vendor_stubs: bool, simulate_cache: bool,
+def preview(workspace: Path, host: str, expose: bool, port: int, vendor_stubs: bool, simulate_cache: bool,
             time_scale: float) -> None:
     """Build WORKSPACE's draft config (nothing is published) and serve it with test pages and an inspector."""
     import threading
 
-    from builder.preview import open_preview
+    from builder.loopback import is_loopback
+    from builder.preview import check_listen_host, open_preview
 
+    check_listen_host(host, expose)
+    if not is_loopback(host):
+        _echo(f"warning: the preview listens on {host}: other machines can load its pages and post to its "
+              f"collector", err=True)
     try:
         with open_preview(workspace, host=host, port=port, vendor_stubs=vendor_stubs,
-                          simulate_cache=simulate_cache, time_scale=time_scale) as running:
+                          simulate_cache=simulate_cache, time_scale=time_scale, expose=expose) as running:
             status = running.site.status()
-            click.echo(f"preview of {workspace}: {running.url}/  (build {status.build_id}, "
+            _echo(f"preview of {workspace}: {running.url}/  (build {status.build_id}, "
                        f"{len(status.problems)} problems; rebuilds on change; Ctrl-C stops)")
             threading.Event().wait()
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     except KeyboardInterrupt:
-        click.echo("preview stopped")
+        _echo("preview stopped")
 
 
 # --- publishing: plan, publish, rollback, status (publish/ takes finished builds; nothing here renders) ----------
@@ -244,7 +266,7 @@ def plan_command(workspace: Path, env: str) -> None:
     from publish.report import format_plan
 
     config, outcomes, keep = _build_for_publish(workspace)
-    click.echo(format_plan(_open(workspace, config, env).plan(outcomes, keep_only=keep)))
+    _echo(format_plan(_open(workspace, config, env).plan(outcomes, keep_only=keep)))
 
 
 @main.command(name="publish")
@@ -257,7 +279,7 @@ def publish_command(workspace: Path, env: str, invalidate: bool) -> None:
 
     config, outcomes, keep = _build_for_publish(workspace)
     report = _open(workspace, config, env).publish(outcomes, invalidate=invalidate, keep_only=keep)
-    click.echo(format_report(report))
+    _echo(format_report(report))
     sys.exit(3 if report.failed else 1 if report.not_built else 0)
 
 
@@ -275,7 +297,7 @@ def rollback_command(workspace: Path, source_id: str, env: str, to: str | None, 
     if loaded.config is None:
         raise BundlesmithError(format_problems(loaded.problems))
     report = _open(workspace, loaded.config, env).rollback(source_id, to, invalidate=invalidate)
-    click.echo(format_report(report))
+    _echo(format_report(report))
 
 
 @main.command(name="status")
@@ -290,7 +312,7 @@ def status_command(workspace: Path, env: str) -> None:
     _, loaded = _load(workspace)
     if loaded.config is None:
         raise BundlesmithError(format_problems(loaded.problems))
-    click.echo(format_status(_open(workspace, loaded.config, env).status(), time.time()))
+    _echo(format_status(_open(workspace, loaded.config, env).status(), time.time()))
 
 
 # --- the service: serve, and its admin API's client ---------------------------------------------------------------
@@ -301,6 +323,9 @@ def status_command(workspace: Path, env: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address of the admin API.")
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8585, show_default=True,
               help="Port of the admin API (0: any free port).")
+@click.option("--allowed-host", "api_hosts", metavar="NAME", multiple=True,
+              help="A Host name the admin API answers to besides loopback names and --host (repeatable); requests "
+                   "naming any other host are refused (DNS rebinding guard).")
 @click.option("--quiet", type=click.FloatRange(min=0), default=0.25, show_default=True,
               help="Seconds without changes before a burst of edits is built.")
 @click.option("--max-delay", type=click.FloatRange(min=0), default=2.0, show_default=True,
@@ -309,18 +334,24 @@ def status_command(workspace: Path, env: str) -> None:
               help="Enqueue changed sources for `bundlesmith worker` processes instead of publishing them here.")
 @click.option("--snapshots", metavar="S3_URL_OR_DIR",
               help="With --queue: where the workspace snapshots go (private: they hold private settings).")
+@click.option("--webhook-host", "webhook_hosts", multiple=True, metavar="NAME",
+              help="Only post webhooks to this host (repeatable; `*.example.com` for subdomains; also "
+                   "BUNDLESMITH_WEBHOOK_HOSTS=a,b). Default: any host.")
 @click.option("--watch-assets", is_flag=True,
               help="Also watch bundlesmith's templates, catalog and adapters (a checkout being developed): an edit "
                    "rebuilds every source that uses the file.")
 def serve(workspace: Path, env: str, host: str, port: int, quiet: float, max_delay: float, queue_url: str | None,
-          snapshots: str | None, watch_assets: bool) -> None:
+          snapshots: str | None, webhook_hosts: tuple[str, ...], watch_assets: bool,
+          api_hosts: tuple[str, ...] = ()) -> None:
     """Watch WORKSPACE, rebuild and publish what each change affects to --env, and serve the admin API."""
     import secrets
     import signal
     import threading
 
-    from builder.admin_api import ApiServer, create_app, is_loopback
+    from builder.admin_api import ApiServer, create_app
+    from builder.loopback import is_loopback
     from builder.admin_client import TOKEN_ENV
+    from builder.admin_gate import allowed_hosts
     from builder.service import Service
 
     if max_delay < quiet:
@@ -336,22 +367,33 @@ def serve(workspace: Path, env: str, host: str, port: int, quiet: float, max_del
     if (queue_url is None) != (snapshots is None):
         raise UsageError("--queue and --snapshots go together: the workers read the snapshots the queue names")
     service = Service(workspace, env, quiet=quiet, max_delay=max_delay, watch_assets=watch_assets,
+                      webhook_options=_webhook_options(webhook_hosts),
                       dispatch=_enqueuer(workspace, queue_url, snapshots) if queue_url and snapshots else None)
     try:  # bind first: a taken port fails before anything is published
-        server = ApiServer(create_app(service, token), host, port, token=token)
+        server = ApiServer(create_app(service, token, allowed_hosts(host, api_hosts)), host, port, token=token)
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     with service, server:
         where = service.target_description()
-        click.echo(f"serving {workspace} -> {where['env']} ({where['url']}); admin API {server.url}/  "
+        _echo(f"serving {workspace} -> {where['env']} ({where['url']}); admin API {server.url}/  "
                    f"(status: {server.url}/api/v1/sources, OpenAPI: {server.url}/docs); Ctrl-C stops")
         if generated:
-            click.echo(f"admin token for this run (set {TOKEN_ENV} to choose one): {token}")
+            _echo(f"admin token for this run (set {TOKEN_ENV} to choose one): {token}")
+        if host in ("0.0.0.0", "::") and not api_hosts:
+            _echo("the admin API answers only to loopback Host names: add the names clients use with --allowed-host")
         try:
             stop.wait()
         except KeyboardInterrupt:
             pass
-        click.echo("stopping: finishing the current publish")
+        _echo("stopping: finishing the current publish")
+
+
+def _webhook_options(hosts: tuple[str, ...]) -> dict[str, Any]:
+    """Return the service's webhook options: the hosts listeners may be on (--webhook-host, then the variable)."""
+    from builder.webhooks import HOSTS_ENV, parse_hosts
+
+    allowed = parse_hosts([*hosts, os.environ.get(HOSTS_ENV, "")])
+    return {"allowed_hosts": allowed} if allowed else {}
 
 
 def _enqueuer(workspace: Path, queue_url: str, snapshots: str) -> Any:
@@ -371,7 +413,7 @@ def rebuild(source_id: str | None, server: str) -> None:
     from builder.admin_client import TOKEN_ENV, AdminClient
 
     answer = AdminClient(server, os.environ.get(TOKEN_ENV)).rebuild(source_id)
-    click.echo(f"queued for rebuilding: {', '.join(answer.get('queued', [])) or 'nothing'}")
+    _echo(f"queued for rebuilding: {', '.join(answer.get('queued', [])) or 'nothing'}")
 
 
 # --- scaling out: producers enqueue changes, workers build and publish them (builder/producer.py, worker.py) ------
@@ -393,7 +435,7 @@ def enqueue_command(workspace: Path, source_ids: tuple[str, ...], queue_url: str
 
     store = snapshot_store_for(workspace, snapshots)
     version, ids = enqueue_changes(workspace, list(source_ids) or None, open_queue(queue_url), store)
-    click.echo(f"version {version.number} ({version.content_hash[:12]}): {len(ids)} messages sent to {queue_url}")
+    _echo(f"version {version.number} ({version.content_hash[:12]}): {len(ids)} messages sent to {queue_url}")
 
 
 @main.command(name="worker")
@@ -421,9 +463,9 @@ def worker_command(queue_url: str, env: str, snapshots: str | None, visibility: 
     with tempfile.TemporaryDirectory(prefix="bundlesmith-worker-") as work:
         worker = make_worker(queue_url, env, accept=snapshots, visibility=visibility, lease=lease, wait=wait,
                              workdir=Path(work))
-        click.echo(f"worker {worker.name}: consuming {queue_url} for target '{env}' (SIGTERM stops)", err=True)
+        _echo(f"worker {worker.name}: consuming {queue_url} for target '{env}' (SIGTERM stops)", err=True)
         try:
             handled = worker.run(stop)
         except KeyboardInterrupt:
             handled = len(worker.results)
-    click.echo(f"worker {worker.name} stopped after {handled} messages", err=True)
+    _echo(f"worker {worker.name} stopped after {handled} messages", err=True)

@@ -9,6 +9,11 @@
 A file that no longer exists leaves `entries`: its source is gone. A file that cannot be read keeps its last
 known source id, so the source's published objects are kept, never removed, while the file is broken. Clashes
 (two files with one id or write key) are checked for the files involved, old and new values alike.
+
+The private values of every file are kept in a `PrivateIndex`, updated file by file as files are reloaded (a
+file's values are replaced only when they changed), so each build is checked against the private values of the
+whole workspace. The cache holds builds before that check, and the check runs on every build: a private value
+set in another file later is never missed by a cached build.
 """
 from __future__ import annotations
 
@@ -24,9 +29,11 @@ from builder.build import Builder, SourceFailure, SourceOutcome
 from builder.build_loop import BuildCache
 from builder.catalog import Catalog, load_catalog
 from builder.models import LimitsConfig, WorkspaceFile
+from builder.private_values import PrivateIndex, private_values
 from builder.problems import Problem
 from builder.settings import device_instances
-from builder.workspace import SourceConfig, load_workspace_file, mark_clashes, parse_source_text, source_paths
+from builder.workspace import (SourceConfig, load_workspace_file, mark_clashes, parse_source_text, read_bounded,
+                               source_paths, too_large_problem)
 
 BUILD_RELEVANT = {"id", "name", "cdn", "collector", "limits"}  # what of workspace.yaml reaches a source's bytes
 
@@ -44,6 +51,7 @@ class LiveWorkspace:
         self._digests: dict[str, str] = {}  # file -> SHA-256 of its bytes as last read
         self._uses: dict[str, SourceUse] = {}  # file -> what its build depends on (kept up to date by refresh)
         self._holders: dict[str, set[str]] = {}  # clash key (`_keys`) -> the files whose entry has it
+        self.private = PrivateIndex()  # every file's private setting values (kept up to date by refresh)
         self.config: WorkspaceFile | None = None
         self.config_problems: list[Problem] = []
         self._config_key = ""
@@ -72,6 +80,8 @@ class LiveWorkspace:
         if dirty.assets:
             self.reload_assets()
             self._uses.clear()
+            for file, entry in self.entries.items():  # the catalog says which settings are private
+                self.private.replace(file, private_values(entry.file, entry.source, self.catalog))
         if dirty.workspace:
             self.reload_workspace()
         files = set(dirty.files)
@@ -86,10 +96,12 @@ class LiveWorkspace:
             if os.path.isfile(self.root / file):
                 self.entries[file] = entry = self._load(file)
                 touched |= self._index(file, entry)
+                self.private.replace(file, private_values(entry.file, entry.source, self.catalog))
                 if entry.source is not None:
                     self.ids[file] = entry.source.id
             else:
                 self.ids.pop(file, None)  # deleted: its source is gone
+                self.private.replace(file, ())
         files |= self._holding(touched)  # clash partners, old and new
         return sorted(f for f in files if f in self.entries)
 
@@ -106,7 +118,8 @@ class LiveWorkspace:
                 outcomes.append(SourceFailure(entry.file, self.ids.get(file), tuple(clashes[file])))
                 continue
             key = ("build", file, self._digests[file], self._config_key, self.catalog.token, self._generation)
-            outcome = self.cache.get_or_make(key, lambda: self.builder.build_source(self.config, entry))
+            outcome = self.cache.get_or_make(key, lambda: self.builder.render_source(self.config, entry))
+            outcome = self.builder.check_private(outcome, entry, self.private)
             if isinstance(outcome, SourceFailure) and outcome.source_id is None and self.ids.get(file):
                 outcome = replace(outcome, source_id=self.ids[file])
             outcomes.append(outcome)
@@ -133,12 +146,17 @@ class LiveWorkspace:
         return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))).as_posix()
 
     def _load(self, file: str) -> SourceConfig:
+        display = os.path.join(str(self.root), file)
         try:
-            text = (self.root / file).read_bytes().decode("utf-8", "replace")
+            data = read_bounded(self.root / file, self.limits.source_file_bytes)
+            if data is None:  # refused unread past the limit, like a file the CLI loads
+                self._digests[file] = "too-large"
+                return SourceConfig(file=display, source=None,
+                                    problems=[too_large_problem(display, self.root / file, self.limits)])
+            text = data.decode("utf-8", "replace")
         except OSError:
             text = ""  # gone between the listing and the read: the next event reloads it
         digest = self._digests[file] = hashlib.sha256(text.encode()).hexdigest()
-        display = os.path.join(str(self.root), file)
 
         return self.cache.get_or_make(("load", file, digest, self.limits, self.catalog.token),
                                       lambda: parse_source_text(text, display, self.catalog, self.limits))

@@ -8,9 +8,11 @@ instances live in `builder.rules`. Unknown keys are errors, so a typo like `enab
 """
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from builder.input_limits import FILE_BYTES, FILE_BYTES_MAX, FILE_BYTES_MIN
 
 # Ids and write keys become CDN object keys and file names: letters, digits, '_' and '-' only.
 SAFE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$"
@@ -71,9 +73,11 @@ class CacheConfig(_Strict):
 
 
 class LimitsConfig(_Strict):
-    """Workspace-wide connection limits."""
+    """Workspace-wide connection and input limits."""
 
     cloud_instances_per_destination: int = Field(10, ge=1, le=100)
+    source_file_bytes: int = Field(FILE_BYTES, ge=FILE_BYTES_MIN, le=FILE_BYTES_MAX,
+                                   description="the largest source file read, in bytes; a larger one is refused")
 
 
 class TargetConfig(_Strict):
@@ -96,9 +100,29 @@ class RetentionConfig(_Strict):
 class WebhookConfig(_Strict):
     """A listener notified of builds and publishes."""
 
-    url: str
+    URL_RULE: ClassVar[str] = "must be an http(s) URL with a host, such as https://hooks.acme.example/bundlesmith"
+
+    url: str = Field(description="http(s) URL the notices are POSTed to; redirects are not followed")
     secret_env: str | None = Field(None, description="environment variable holding the HMAC secret")
     events: list[str] = Field(default_factory=lambda: ["build.failed", "publish.succeeded", "publish.failed"])
+
+    @staticmethod
+    def url_problem(url: str) -> str | None:
+        """Return why `url` cannot be a webhook URL (http or https with a host, nothing else), or None."""
+        scheme, sep, rest = url.partition("://")
+        host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rpartition("@")[2]
+        if (not sep or scheme.lower() not in ("http", "https") or not host or host.startswith(":")
+                or any(c.isspace() or ord(c) < 32 or c in "\\\"'<>" for c in url)):
+            return WebhookConfig.URL_RULE
+        return None
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        problem = cls.url_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
+        return value
 
 
 class WorkspaceFile(_Strict):

@@ -5,7 +5,9 @@
 
 Workers are forked, so they inherit the catalog, the assets and the loaded workspace instead of receiving them;
 only source file paths go out and SourceConfig/SourceOutcome objects come back. At most a few chunks are in
-flight, so a slow consumer (the writer) bounds the memory held by finished builds.
+flight, so a slow consumer (the writer) bounds the memory held by finished builds. The private values of every
+source are indexed once, before forking, so each build is checked against the whole workspace's; a source whose
+build raises fails alone (`Builder.build_source` never raises).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from typing import Any
 from builder.build import Builder, SourceFailure, SourceOutcome
 from builder.catalog import Catalog
 from builder.models import LimitsConfig
+from builder.private_values import PrivateIndex
 from builder.workspace import (SourceConfig, Workspace, load_source_file, load_workspace_file, mark_clashes,
                                paused_gc, source_paths)
 
@@ -53,7 +56,9 @@ def build_parallel(builder: Builder, workspace: Workspace, jobs: int, only: Iter
         for entry in entries:
             yield SourceFailure(entry.file, entry.source.id if entry.source else None, tuple(workspace.problems))
         return
-    _inherited.update(builder=builder, config=workspace.config, entries=entries, after=after or _same)
+    private = PrivateIndex.of_sources(workspace.sources, builder.catalog)  # every source's, not only the wanted
+    _inherited.update(builder=builder, config=workspace.config, entries=entries, after=after or _same,
+                      private=private)
     ranges = [(i, min(i + CHUNK, len(entries))) for i in range(0, len(entries), CHUNK)]
     for chunk in _ordered(_build_chunk, ranges, jobs):
         yield from chunk
@@ -89,8 +94,9 @@ def _load_chunk(paths: list[Path]) -> list[SourceConfig]:
 
 
 def _build_chunk(bounds: tuple[int, int]) -> list[Any]:
-    builder, config, entries, after = (_inherited[k] for k in ("builder", "config", "entries", "after"))
-    return [after(builder.build_source(config, entries[i])) for i in range(*bounds)]
+    builder, config, entries, after, private = (_inherited[k] for k in ("builder", "config", "entries", "after",
+                                                                         "private"))
+    return [after(builder.build_source(config, entries[i], private)) for i in range(*bounds)]
 
 
 def _same(outcome: SourceOutcome) -> SourceOutcome:

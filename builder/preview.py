@@ -27,7 +27,8 @@ from builder.assets import Assets
 from builder.build import Builder, SourceBuild, SourceOutcome
 from builder.catalog import Catalog, load_catalog
 from builder.models import CdnConfig, CollectorConfig, WorkspaceFile
-from builder.errors import BundlesmithError
+from builder.errors import BundlesmithError, UsageError
+from builder.loopback import is_loopback
 from builder.problems import Problem, format_problems
 from builder.settings import device_instances
 from builder.watch import MAX_DELAY, QUIET_PERIOD, Watcher
@@ -207,13 +208,24 @@ class Preview:
     out: Path = field(repr=False, default=Path())
 
 
+def check_listen_host(host: str, expose: bool) -> None:
+    """Refuse a host other machines can reach unless `expose` says so explicitly."""
+    if not expose and not is_loopback(host):
+        raise UsageError(f"refusing to serve the preview on {host}, which other machines can reach: its collector "
+                         f"and pages are for this machine; pass --expose to listen there anyway")
+
+
 @contextmanager
 def open_preview(root: Path, *, host: str = "127.0.0.1", port: int = 8000, vendor_stubs: bool = False,
                  simulate_cache: bool = False, time_scale: float = 60.0, quiet: float = QUIET_PERIOD,
-                 max_delay: float = MAX_DELAY) -> Iterator[Preview]:
-    """Build, serve and watch the workspace at `root` until the block ends; nothing outlives it."""
+                 max_delay: float = MAX_DELAY, expose: bool = False) -> Iterator[Preview]:
+    """Build, serve and watch the workspace at `root` until the block ends; nothing outlives it.
+
+    A `host` other machines can reach is refused (UsageError) unless `expose` is true.
+    """
     from builder.preview_server import PreviewServer
 
+    check_listen_host(host, expose)
     catalog, assets = load_catalog(), Assets.load()
     with tempfile.TemporaryDirectory(prefix="bundlesmith-preview-") as tmp:
         out = Path(tmp)

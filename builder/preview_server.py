@@ -15,12 +15,21 @@ Routes:
     /_preview/plan?env=NAME             what publishing the draft to a target would change (`bundlesmith plan`)
     /_preview/static/<file>             the pages' scripts and styles (templates/preview/)
     /_vendor/<slug>.js                  the recording stub of a vendor SDK (--vendor-stubs)
-    POST /_collect/<t|i|p|g|a>          the collector
+    POST /_collect/<t|i|p|g|a>          the collector (bounded: see below)
     anything else                       the CDN layout, with the headers the build recorded in `_headers`
 
 With a `clock` (--simulate-cache) CDN objects go through a `CacheChain` (edge + browser caches on that clock); the
 real browser is told not to cache (`Cache-Control: no-store`) and gets the modelled headers as
 `X-Bundlesmith-Cache-Control` and `Age`, so what it sees follows modelled time only.
+
+The collector is bounded in bytes: a body is at most `MAX_BODY` bytes, checked on `Content-Length` before anything
+is read (a missing, invalid or negative length is a 400, a chunked body a 411: nothing is read); the events held
+total at most `MAX_STORED_BYTES` bytes of stored JSON (and `MAX_EVENTS` events), the oldest dropped first. Each event
+is kept as its encoded bytes, never as parsed objects, so `[{},{},...]` costs its length, not 25 times it, and bodies
+are parsed one at a time, so parsing is bounded too. The test pages are served by this server, so the bundle posts
+same-origin: a POST whose `Origin` is another site's is refused (403) before its body is read, there is no wildcard
+CORS, and only `text/plain` and `application/json` bodies (what the runtime and Segment's client send) are taken
+(415 otherwise).
 """
 from __future__ import annotations
 
@@ -46,7 +55,9 @@ log = logging.getLogger(__name__)
 Response = tuple[bytes, dict[str, str]]
 HEADERS_FILE = "_headers"
 MAX_EVENTS = 2000
-MAX_BODY = 1 << 20
+MAX_BODY = 1 << 20  # bytes of one POSTed event
+MAX_STORED_BYTES = 16 << 20  # bytes of every event held, oldest dropped first
+COLLECT_TYPES = ("text/plain", "application/json")
 STATIC_TYPES = {".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 _SOURCE_ROUTE = re.compile(r"^/_preview/sources/([A-Za-z0-9_.-]+)/(page)?$")
 
@@ -95,28 +106,70 @@ class CdnOrigin:
 
 
 class Collector:
-    """Record every event the bundles send (bounded), per write key."""
+    """Record the events the bundles send, per write key, bounded in count and in bytes (oldest dropped first)."""
 
-    def __init__(self, limit: int = MAX_EVENTS):
-        self._events: deque[dict[str, Any]] = deque(maxlen=limit)
+    def __init__(self, limit: int = MAX_EVENTS, max_bytes: int = MAX_STORED_BYTES):
+        self._events: deque[tuple[str | None, bytes]] = deque()  # (write key, the event's JSON bytes)
+        self._limit, self._max_bytes, self._bytes = limit, max_bytes, 0
         self._lock = threading.Lock()
+        self._parsing = threading.Lock()  # one body parsed at a time: a parsed body can be ~25 times its size
+
+    @property
+    def stored_bytes(self) -> int:
+        """Return the bytes of every event held."""
+        return self._bytes
 
     def record(self, path: str, body: bytes) -> None:
-        """Store one POSTed event body, with the path it was sent to as `_path`."""
-        try:
-            event = json.loads(body)
-        except ValueError:
-            event = None
-        if not isinstance(event, dict):
-            event = {"_raw": body.decode("utf-8", "replace")}
-        event["_path"] = path
+        """Store one POSTed event body, with the path it was sent to as `_path`, dropping the oldest past a bound."""
+        with self._parsing:
+            write_key, stored = _stored_event(path, body)
         with self._lock:
-            self._events.append(event)
+            self._events.append((write_key, stored))
+            self._bytes += len(stored)
+            while self._events and (len(self._events) > self._limit or self._bytes > self._max_bytes):
+                self._bytes -= len(self._events.popleft()[1])
+
+    def events_json(self, write_key: str | None = None) -> bytes:
+        """Return the recorded events, oldest first, optionally of one write key, as a JSON array."""
+        with self._lock:
+            chosen = [e for k, e in self._events if write_key is None or k == write_key]
+        return b"[" + b",".join(chosen) + b"]"
 
     def events(self, write_key: str | None = None) -> list[dict[str, Any]]:
         """Return the recorded events, oldest first, optionally of one write key."""
-        with self._lock:
-            return [e for e in self._events if write_key is None or e.get("writeKey") == write_key]
+        return json.loads(self.events_json(write_key))
+
+
+def _stored_event(path: str, body: bytes) -> tuple[str | None, bytes]:
+    """Return the write key of a POSTed body and the JSON bytes kept for it (parsed objects are not kept)."""
+    try:
+        event = json.loads(body)
+    except ValueError:
+        event = None
+    if not isinstance(event, dict):
+        event = {"_raw": body.decode("utf-8", "replace")}
+    event["_path"] = path
+    write_key = event.get("writeKey")
+    return (write_key if isinstance(write_key, str) else None), json.dumps(event, sort_keys=True,
+                                                                           separators=(",", ":")).encode()
+
+
+def collect_refusal(headers: Any, own_origins: frozenset[str]) -> tuple[int, str] | None:
+    """Return (status, why) when a POST to the collector must be refused before its body is read, else None."""
+    if "chunked" in (headers.get("Transfer-Encoding") or "").lower():
+        return 411, "a Content-Length is required (chunked bodies are not taken)"
+    raw = headers.get("Content-Length")
+    if raw is None or not re.fullmatch(r"[0-9]{1,15}", raw.strip()):
+        return 400, "Content-Length must be a non-negative integer"
+    if int(raw) > MAX_BODY:
+        return 413, f"the body exceeds {MAX_BODY} bytes"
+    origin = headers.get("Origin")
+    if origin is not None and origin not in own_origins:
+        return 403, "only the preview's own pages may post to the collector"
+    content_type = (headers.get("Content-Type") or "").split(";", 1)[0].strip().lower()
+    if content_type not in COLLECT_TYPES:
+        return 415, "the body must be text/plain or application/json"
+    return None
 
 
 class PreviewServer(BackgroundHttpServer):
@@ -135,6 +188,12 @@ class PreviewServer(BackgroundHttpServer):
         self.status: Callable[[], PreviewStatus] = lambda: PreviewStatus("none", 0, 0.0)
         self.plan: Callable[[str], str] | None = None  # env -> the publish plan, as `bundlesmith plan` prints it
         super().__init__(_handler(self), host, port, name="bundlesmith-preview")
+
+    @property
+    def own_origins(self) -> frozenset[str]:
+        """Return the origins of this server's own pages: its URL, and this port on every loopback name."""
+        port = self.url.rsplit(":", 1)[1]
+        return frozenset({self.url, *(f"http://{name}:{port}" for name in ("127.0.0.1", "localhost", "[::1]"))})
 
     def cdn_get(self, key: str) -> Response | None:
         """Answer a CDN request: straight from the build, or through the modelled caches."""
@@ -222,7 +281,8 @@ def _handler(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
                     return self._send(200, (text + "\n").encode(), {"Content-Type": "text/plain; charset=utf-8",
                                                                     "Cache-Control": "no-store"}, head)
             if path == "/_preview/events.json":
-                return self._json(server.collector.events(query.get("write_key", [None])[0]))
+                return self._send(200, server.collector.events_json(query.get("write_key", [None])[0]),
+                                  {"Content-Type": "application/json", "Cache-Control": "no-store"}, head)
             if path.startswith("/_preview/static/"):
                 name = path.rsplit("/", 1)[1]
                 file = static_dir / name
@@ -244,19 +304,27 @@ def _handler(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
                     return self._send(200, found[0], found[1], head)
             self._send(404, b"not found\n", {"Content-Type": "text/plain; charset=utf-8"}, head)
 
+        def _allowed_origin(self) -> str:
+            """Return the request's Origin when it is one of this server's own, else the server's URL."""
+            origin = self.headers.get("Origin")
+            return origin if origin in server.own_origins else server.url
+
         def do_OPTIONS(self) -> None:  # noqa: N802
-            self._send(204, b"", {"Access-Control-Allow-Origin": "*", "Access-Control-Allow-Headers": "*",
+            self._send(204, b"", {"Access-Control-Allow-Origin": self._allowed_origin(), "Vary": "Origin",
+                                  "Access-Control-Allow-Headers": "Content-Type",
                                   "Access-Control-Allow-Methods": "GET, POST"})
 
         def do_POST(self) -> None:  # noqa: N802
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > MAX_BODY:
+            refusal = (404, "not found") if not self.path.startswith(f"/{COLLECTOR_PATH}/") else \
+                collect_refusal(self.headers, server.own_origins)
+            if refusal is not None:
                 self.close_connection = True  # the body is not read, so the connection cannot be reused
-                return self._send(413, b"{}", {"Content-Type": "application/json"})
-            body = self.rfile.read(length)
-            if not self.path.startswith(f"/{COLLECTOR_PATH}/"):
-                return self._send(404, b"{}", {"Content-Type": "application/json"})
+                log.info("collector refused a POST to %s: %s", self.path[:200], refusal[1])
+                return self._send(refusal[0], json.dumps({"error": refusal[1]}).encode(),
+                                  {"Content-Type": "application/json"})
+            body = self.rfile.read(int(self.headers["Content-Length"]))
             server.collector.record(self.path[len(COLLECTOR_PATH) + 2:], body)
-            self._send(200, b"{}", {"Content-Type": "application/json", "Access-Control-Allow-Origin": "*"})
+            self._send(200, b"{}", {"Content-Type": "application/json",
+                                    "Access-Control-Allow-Origin": self._allowed_origin(), "Vary": "Origin"})
 
     return Handler

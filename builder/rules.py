@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from builder.catalog import Catalog, Destination
 from builder.models import InstanceFile, LimitsConfig, SourceFile
+from builder.problems import describe_value
 
 Path = tuple[str | int, ...]
 
@@ -180,14 +181,18 @@ def _check_settings(index: int, instance: InstanceFile, destination: Destination
         spec = destination.settings.get(key)
         path = ("destinations", index, "settings", key)
         if spec is None:
-            close = difflib.get_close_matches(key, list(destination.settings), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            yield Violation("C-setting-unknown", path,
-                            f"{destination.name} has no setting '{key}'{hint}",
+            renamed = [new for new, s in sorted(destination.settings.items()) if key in s.renamed_from]
+            if renamed:
+                message = f"{destination.name}: '{key}' is now '{renamed[0]}' (Segment's key); rename the setting"
+            else:
+                close = difflib.get_close_matches(key, list(destination.settings), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                message = f"{destination.name} has no setting '{key}'{hint}"
+            yield Violation("C-setting-unknown", path, message,
                             expected="one of " + ", ".join(sorted(destination.settings)), got=repr(key))
         elif value is not None and not spec.accepts(value):
             yield Violation("C-setting-type", path, f"the setting '{key}' of {destination.name} has the wrong type",
-                            expected=f"a {spec.type}", got=f"{type(value).__name__} {value!r}"[:80])
+                            expected=f"a {spec.type}", got=describe_value(value))  # may be private: no value
 
 
 # --- rule 11: the integrations object names destinations ---------------------------------------------------------

@@ -8,6 +8,13 @@ and, when its `secret_env` names a set environment variable, `X-Bundlesmith-Sign
 the body>` (`sign`, pure; listeners check it with `verify`). Deliveries run on one separate thread from a bounded
 queue: `notify` never waits, a full queue drops the oldest notice (logged), and a failed delivery (network error
 or any non-2xx answer) is retried with exponential backoff up to `attempts` times.
+
+Where notices may go is bounded: the URL must be http(s) with a host (checked when the workspace loads, by
+`WebhookConfig`, and again here before every send); redirects are never followed (a 3xx answer is a failed delivery,
+not retried, and its body is never read); and the operator (not the workspace) may name the hosts listeners may be
+on (`allowed_hosts`: `bundlesmith serve --webhook-host NAME`, or `BUNDLESMITH_WEBHOOK_HOSTS=a,b`; `*.example.com`
+matches its subdomains): a URL on another host is not posted to, and counts as failed. Log lines name a listener by
+its scheme and host only (a path or query may hold a token), and never carry a body.
 """
 from __future__ import annotations
 
@@ -22,6 +29,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 
@@ -34,6 +42,40 @@ EVENT_HEADER = "X-Bundlesmith-Event"
 DELIVERY_HEADER = "X-Bundlesmith-Delivery"
 EVENTS = ("build.failed", "publish.succeeded", "publish.failed")
 QUEUE_SIZE = 1000
+HOSTS_ENV = "BUNDLESMITH_WEBHOOK_HOSTS"
+
+
+def parse_hosts(values: Iterable[str]) -> frozenset[str] | None:
+    """Return the allowed hosts named by option values and comma-separated lists (None: every host is allowed)."""
+    hosts = frozenset(h.strip().lower().rstrip(".") for v in values for h in v.split(",") if h.strip())
+    return hosts or None
+
+
+def host_of(url: str) -> str:
+    """Return the host of an http(s) URL, lower-case, without credentials, port or brackets."""
+    return (urlsplit(url).hostname or "").rstrip(".")
+
+
+def where(url: str) -> str:
+    """Return what log lines say of a listener: its scheme and host, never its path or query (they may hold tokens)."""
+    parts = urlsplit(url)
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # not a number: the URL is refused anyway
+        port = ""
+    return f"{parts.scheme}://{host_of(url)}{port}/..."
+
+
+def refusal(url: str, allowed_hosts: frozenset[str] | None) -> str | None:
+    """Return why a notice must not be posted to `url` (scheme, allow-list), or None."""
+    problem = WebhookConfig.url_problem(url)
+    if problem is not None:
+        return f"the URL {problem}"
+    host = host_of(url)
+    if allowed_hosts is not None and not any(host == a or (a.startswith("*.") and host.endswith(a[1:]))
+                                             for a in allowed_hosts):
+        return f"its host {host!r} is not among the allowed webhook hosts ({HOSTS_ENV} / --webhook-host)"
+    return None
 
 
 def sign(secret: str, body: bytes) -> str:
@@ -57,8 +99,10 @@ class WebhookSender:
 
     def __init__(self, hooks: Iterable[WebhookConfig], workspace_id: str, *, env: Mapping[str, str] | None = None,
                  post: Callable[..., Any] = requests.post, clock: Callable[[], float] = time.time,
-                 attempts: int = 5, backoff: float = 0.5, timeout: float = 5.0):
+                 attempts: int = 5, backoff: float = 0.5, timeout: float = 5.0,
+                 allowed_hosts: Iterable[str] | None = None):
         self.hooks, self.workspace_id = list(hooks), workspace_id
+        self.allowed_hosts = parse_hosts(allowed_hosts) if allowed_hosts is not None else None
         self._env = os.environ if env is None else env
         self._post, self._clock = post, clock
         self._attempts, self._backoff, self._timeout = attempts, backoff, timeout
@@ -90,7 +134,7 @@ class WebhookSender:
                 except queue.Full:
                     dropped = self._queue.get_nowait()
                     log.warning("webhook queue full; dropped a %s notice to %s", dropped and dropped[1],
-                                dropped and dropped[0].url)
+                                dropped and where(dropped[0].url))
 
     def stop(self, timeout: float = 10.0) -> None:
         """Stop after the delivery in progress; notices still queued are dropped (logged)."""
@@ -112,28 +156,38 @@ class WebhookSender:
             self._deliver(*item)
 
     def _deliver(self, hook: WebhookConfig, event: str, body: bytes, delivery: str) -> None:
+        refused = refusal(hook.url, self.allowed_hosts)
+        if refused is not None:
+            log.warning("webhook %s %s to %s not sent: %s", event, delivery, where(hook.url), refused)
+            self.failed += 1
+            return
         headers = {"Content-Type": "application/json", EVENT_HEADER: event, DELIVERY_HEADER: delivery}
         secret = self._env.get(hook.secret_env) if hook.secret_env else None
         if hook.secret_env and not secret:
-            log.warning("webhook %s: the environment variable %s is not set; sending unsigned", hook.url,
+            log.warning("webhook %s: the environment variable %s is not set; sending unsigned", where(hook.url),
                         hook.secret_env)
         if secret:
             headers[SIGNATURE_HEADER] = sign(secret, body)
         for attempt in range(1, self._attempts + 1):
-            error = self._send(hook.url, body, headers)
+            error, retry = self._send(hook.url, body, headers)
             if error is None:
                 self.delivered += 1
                 return
-            log.warning("webhook %s %s to %s failed (attempt %d of %d): %s", event, delivery, hook.url, attempt,
-                        self._attempts, error)
-            if attempt < self._attempts and self._stopping.wait(self._backoff * 2 ** (attempt - 1)):
+            log.warning("webhook %s %s to %s failed (attempt %d of %d): %s", event, delivery, where(hook.url),
+                        attempt, self._attempts, error)
+            if not retry or (attempt < self._attempts and self._stopping.wait(self._backoff * 2 ** (attempt - 1))):
                 break
         self.failed += 1
 
-    def _send(self, url: str, body: bytes, headers: dict[str, str]) -> str | None:
-        """Post once; return None on a 2xx answer, else what went wrong."""
+    def _send(self, url: str, body: bytes, headers: dict[str, str]) -> tuple[str | None, bool]:
+        """Post once, following no redirect; return (None, _) on a 2xx answer, else (what went wrong, retry?)."""
         try:
-            response = self._post(url, data=body, headers=headers, timeout=self._timeout)
+            response = self._post(url, data=body, headers=headers, timeout=self._timeout, allow_redirects=False,
+                                  stream=True)
         except requests.RequestException as exc:
-            return str(exc)
-        return None if 200 <= response.status_code < 300 else f"HTTP {response.status_code}"
+            return f"{type(exc).__name__} (no answer)", True
+        status = response.status_code
+        response.close()  # the answer's body is never read
+        if 300 <= status < 400:
+            return f"HTTP {status}: a redirect, which webhooks never follow", False
+        return (None, False) if 200 <= status < 300 else (f"HTTP {status}", True)

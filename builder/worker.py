@@ -30,6 +30,7 @@ from builder.assets import Assets
 from builder.build import Builder, SourceFailure
 from builder.catalog import Catalog, load_catalog
 from builder.changes import Change, ChangeFormatError, Version, decide, decode_change
+from builder.private_values import PrivateIndex
 from builder.queue import ChangeQueue, Message
 from builder.errors import UsageError
 from builder.snapshots import LocalSnapshotStore, S3SnapshotStore, SnapshotStore, open_snapshot_store, unpack_snapshot
@@ -67,6 +68,7 @@ class Worker:
         self.builder = Builder(self.catalog, assets or Assets.load())
         self.visibility, self.wait, self.retry_delay = visibility, wait, retry_delay
         self._workspaces: OrderedDict[Version, tuple[Workspace, str]] = OrderedDict()
+        self._private: dict[Version, PrivateIndex] = {}  # each cached snapshot's private values, in memory only
         self.results: list[ChangeResult] = []
 
     def run(self, stop: threading.Event, max_messages: int | None = None) -> int:
@@ -117,7 +119,8 @@ class Worker:
                     getattr(result, decision).append(sid)
             wanted = [sid for sid, d in decisions.items() if d == "publish"]
             present = {s.source.id for s in workspace.sources if s.source is not None}
-            outcomes = list(self.builder.build_all(workspace, only=[s for s in wanted if s in present]))
+            outcomes = list(self.builder.build_all(workspace, only=[s for s in wanted if s in present],
+                                                   private=self._private_values(change.version, workspace)))
             removed = {s for s in wanted if s not in present}
             report = hold.publish(outcomes, change.version, removed=removed)
             for r in report.results:
@@ -171,6 +174,14 @@ class Worker:
         if key not in self._guards:
             self._guards[key] = self.open_guard(origin, config)
         return self._guards[key]
+
+    def _private_values(self, version: Version, workspace: Workspace) -> PrivateIndex:
+        """Return the private values of every source of the snapshot (indexed once per cached version)."""
+        if version not in self._private:
+            self._private[version] = PrivateIndex.of_sources(workspace.sources, self.catalog)
+        for old in self._private.keys() - self._workspaces.keys():
+            del self._private[old]
+        return self._private[version]
 
     def _workspace(self, change: Change) -> tuple[Workspace, str]:
         """Return the loaded workspace of the change's version and the producer's directory (relative local

@@ -22,8 +22,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from builder.catalog import Catalog
+from builder.input_limits import FILE_BYTES, PROBLEMS_PER_FILE
 from builder.models import SAFE_ID_RULE, LimitsConfig, SourceFile, WorkspaceFile
-from builder.problems import Problem, format_path
+from builder.problems import Problem, echo_value, format_path, is_private_path, too_many_problems
 from builder.rules import check_source
 from builder.yaml_loader import YamlDoc, load_yaml_text
 
@@ -116,7 +117,7 @@ def source_paths(root: Path) -> list[Path]:
 def load_workspace_file(root: Path) -> tuple[WorkspaceFile | None, list[Problem]]:
     """Read workspace.yaml; return its model (None when invalid) and its problems."""
     display = _display(root, root / WORKSPACE_FILE)
-    doc = _read(root / WORKSPACE_FILE, display)
+    doc = _read(root / WORKSPACE_FILE, display, FILE_BYTES, configurable=False)
     if not doc.ok:
         return None, doc.problems
     config, problems = _validate(WorkspaceFile, doc)
@@ -126,11 +127,15 @@ def load_workspace_file(root: Path) -> tuple[WorkspaceFile | None, list[Problem]
 def load_source_file(root: Path, path: Path, catalog: Catalog, limits: LimitsConfig) -> SourceConfig:
     """Read one source file, validate its fields, then check the connection rules."""
     display = _display(root, path)
-    return _source_config(_read(path, display), catalog, limits)
+    return _source_config(_read(path, display, limits.source_file_bytes, configurable=True), catalog, limits)
 
 
 def parse_source_text(text: str, display: str, catalog: Catalog, limits: LimitsConfig) -> SourceConfig:
     """Validate source-file text that is not on disk yet (the admin API checks an edit before writing it)."""
+    size = len(text.encode("utf-8", "surrogatepass")) if len(text) * 4 > limits.source_file_bytes else 0
+    if size > limits.source_file_bytes:
+        problem = _too_large(display, size, limits.source_file_bytes, configurable=True)
+        return SourceConfig(file=display, source=None, problems=[problem])
     return _source_config(_mapping_checked(load_yaml_text(text, display)), catalog, limits)
 
 
@@ -141,9 +146,13 @@ def _source_config(doc: YamlDoc, catalog: Catalog, limits: LimitsConfig) -> Sour
     source, problems = _validate(SourceFile, doc)
     if source is None:
         return SourceConfig(file=doc.file, source=None, problems=problems)
-    for v in check_source(source, catalog, limits):  # type: ignore[arg-type]
+    violations = check_source(source, catalog, limits)  # type: ignore[arg-type]
+    for v in violations[:PROBLEMS_PER_FILE]:
         problems.append(Problem(code=v.code, message=v.message, file=doc.file, line=doc.line_of(v.path),
                                 path=format_path(v.path), expected=v.expected, got=v.got))
+    if len(violations) > PROBLEMS_PER_FILE:
+        hidden = violations[PROBLEMS_PER_FILE:]
+        problems.append(too_many_problems(doc.file, len(hidden), doc.line_of(hidden[0].path)))
     key_lines = {key: doc.line_of((key,)) for key in ("id", "write_key")}
     return SourceConfig(file=doc.file, source=source, problems=problems, key_lines=key_lines,  # type: ignore[arg-type]
                         rules_checked=(catalog.token, limits))
@@ -154,9 +163,15 @@ def _display(root: Path, path: Path) -> str:
     return os.path.join(str(root), path.relative_to(root).as_posix())
 
 
-def _read(path: Path, display: str) -> YamlDoc:
+def _read(path: Path, display: str, max_bytes: int, configurable: bool) -> YamlDoc:
+    """Read and parse one file, refusing it unread past `max_bytes` (at most max_bytes + 1 bytes are read)."""
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, "rb") as handle:
+            data = _read_at_most(handle, max_bytes)
+        if data is None:
+            size = max(os.stat(path).st_size, max_bytes + 1)
+            return YamlDoc(file=display, problems=[_too_large(display, size, max_bytes, configurable)])
+        text = data.decode("utf-8")
     except FileNotFoundError:
         return YamlDoc(file=display, problems=[Problem(code="C-missing-file", file=display,
                                                        message="the file does not exist")])
@@ -164,6 +179,37 @@ def _read(path: Path, display: str) -> YamlDoc:
         return YamlDoc(file=display, problems=[Problem(code="C-unreadable", file=display,
                                                        message=f"the file cannot be read: {exc}")])
     return _mapping_checked(load_yaml_text(text, display))
+
+
+def read_bounded(path: Path | str, max_bytes: int) -> bytes | None:
+    """Return a file's bytes, or None when it holds more than `max_bytes` (never more than max_bytes + 1 are read)."""
+    with open(path, "rb") as handle:
+        return _read_at_most(handle, max_bytes)
+
+
+def too_large_problem(display: str, path: Path | str, limits: LimitsConfig) -> Problem:
+    """Return the problem of a source file past `limits.source_file_bytes`."""
+    size = max(os.stat(path).st_size, limits.source_file_bytes + 1)
+    return _too_large(display, size, limits.source_file_bytes, configurable=True)
+
+
+def _read_at_most(handle: Any, max_bytes: int) -> bytes | None:
+    """Return the file's bytes, or None past `max_bytes` (never more than max_bytes + 1 bytes are read)."""
+    size = os.fstat(handle.fileno()).st_size
+    if size > max_bytes:
+        return None
+    data = handle.read(size + 1)  # sized to the file: a 1 MiB buffer per small file costs more than the read
+    if len(data) > size:  # it grew (or is not a regular file): read on, within the limit
+        data += handle.read(max_bytes + 1 - len(data))
+    return data if len(data) <= max_bytes else None
+
+
+def _too_large(display: str, size: int, max_bytes: int, configurable: bool) -> Problem:
+    """Return the problem of a file past its size limit."""
+    where = " (limits.source_file_bytes in workspace.yaml)" if configurable else ""
+    return Problem(code="C-file-too-large", file=display, line=None,
+                   message=f"the file is {size:,} bytes, more than the limit of {max_bytes:,} bytes{where}; "
+                           "split it or shorten it")
 
 
 def _mapping_checked(doc: YamlDoc) -> YamlDoc:
@@ -178,14 +224,18 @@ def _validate(model: type[BaseModel], doc: YamlDoc) -> tuple[BaseModel | None, l
     try:
         return model.model_validate(doc.data), []
     except ValidationError as exc:
-        return None, [_problem_from_error(error, doc) for error in exc.errors()]
+        errors = exc.errors(include_url=False)
+        problems = [_problem_from_error(error, doc) for error in errors[:PROBLEMS_PER_FILE]]
+        if len(errors) > PROBLEMS_PER_FILE:
+            line = doc.line_of(tuple(errors[PROBLEMS_PER_FILE]["loc"]))
+            problems.append(too_many_problems(doc.file, len(errors) - PROBLEMS_PER_FILE, line))
+        return None, problems
 
 
 def _problem_from_error(error: Any, doc: YamlDoc) -> Problem:
     """Turn one pydantic error into a Problem with a stable code and a readable sentence."""
     loc = tuple(error["loc"])
     kind = error["type"]
-    got = _short(error.get("input"))
     key = loc[-1] if loc else ""
     base = dict(file=doc.file, line=doc.line_of(loc), path=format_path(loc))
     if kind == "missing":
@@ -194,6 +244,7 @@ def _problem_from_error(error: Any, doc: YamlDoc) -> Problem:
     if kind == "extra_forbidden":
         return Problem(code="C-unknown-field", message=f"'{key}' is not a known key here; check its spelling",
                        got=repr(key), **base)
+    got = echo_value(error.get("input"), loc)
     if kind == "string_pattern_mismatch" and key in ("id", "write_key"):
         return Problem(code="C-unsafe-id", expected=SAFE_ID_RULE, got=got,
                        message=f"'{key}' becomes part of CDN object keys and file names, so it must be URL- and "
@@ -204,15 +255,10 @@ def _problem_from_error(error: Any, doc: YamlDoc) -> Problem:
     if kind == "value_error":
         message = str(error.get("ctx", {}).get("error") or error["msg"])
         code = "C-cache-budget" if "propagation_budget" in message else "C-invalid-value"
+        if is_private_path(loc):
+            message = f"'{key}' has a value that is not allowed"
         return Problem(code=code, message=message, got=None if code == "C-cache-budget" else got, **base)
     return Problem(code="C-type", message=f"'{key}' is invalid: {error['msg'].lower()}", got=got, **base)
-
-
-def _short(value: Any) -> str | None:
-    if isinstance(value, dict | list):
-        return type(value).__name__
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def mark_clashes(sources: Iterable[SourceConfig]) -> None:

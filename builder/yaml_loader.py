@@ -1,10 +1,15 @@
-"""Read one YAML file into plain data while remembering where every key came from.
+"""Read one YAML file into plain JSON-ready data while remembering where every key came from.
 
     doc = load_yaml_text(text, "sources/storefront.yaml")
-    doc.data                                   # plain dicts, lists and scalars
+    doc.data                                   # plain dicts, lists, str, bool, int, float and None
     doc.line_of(("destinations", 1, "mode"))   # 1-based line of that key, or of its closest ancestor
 
-Syntax errors and duplicate keys become Problems (codes `C-yaml-syntax`, `C-duplicate-key`), never exceptions.
+Bad input becomes Problems, never exceptions: `C-yaml-syntax` when libyaml cannot parse it, and what
+`builder.yaml_builder` decides while turning nodes into data (`C-json-value`, `C-duplicate-key`, and the bounds
+`C-yaml-too-large`, `C-yaml-aliases`, `C-yaml-depth`, after which that one problem is the result and the data is
+dropped). Text of YAML_MAX_NODES / 2 characters or more is first counted event by event, so a dense file is
+refused before libyaml builds its node graph (about 400 bytes a node). Line numbers come from an index built while
+loading (O(1) per problem); the node graph is not kept.
 """
 from __future__ import annotations
 
@@ -14,19 +19,23 @@ from typing import Any
 
 import yaml
 
-from builder.problems import Problem, format_path
+from builder.input_limits import YAML_MAX_NODES
+from builder.problems import Problem
+from builder.yaml_builder import Lines, YamlBoundError, build_data, depth_problem, too_large
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
 
 
 @dataclass
 class YamlDoc:
-    """A parsed YAML document: its data, its node tree for line lookups, and the problems found parsing it."""
+    """A parsed YAML document: its data, where its keys were written, and the problems found parsing it."""
 
     file: str
     data: Any = None
-    node: yaml.Node | None = None
     problems: list[Problem] = field(default_factory=list)
+    root_line: int | None = None
+    lines: Lines = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -34,80 +43,67 @@ class YamlDoc:
         return not self.problems
 
     def line_of(self, path: Sequence[str | int]) -> int | None:
-        """Return the 1-based line of the key at `path`, or of its deepest existing ancestor."""
-        node = self.node
-        if node is None:
-            return None
-        line = node.start_mark.line + 1
+        """Return the 1-based line of the key at `path`, or of its deepest existing ancestor, in O(len(path))."""
+        line, lines = self.root_line, self.lines
         for part in path:
-            child = _child(node, part)
-            if child is None:
+            if isinstance(lines, dict) and isinstance(part, str):
+                entry = lines.get(part)
+            elif isinstance(lines, list) and isinstance(part, int) and 0 <= part < len(lines):
+                entry = lines[part]
+            else:
                 break
-            key_node, node = child
-            line = (key_node or node).start_mark.line + 1
+            if entry is None:
+                break
+            line, lines = entry
         return line
 
 
 def load_yaml_text(text: str, file: str) -> YamlDoc:
     """Parse `text` (the content of `file`) into a YamlDoc; never raises on bad input."""
     doc = YamlDoc(file=file)
-    loader = _Loader(text)
+    loader = None
     try:
-        doc.node = loader.get_single_node()
-        if doc.node is not None:
-            doc.data = _construct(doc.node, loader, (), doc)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        doc.problems.append(Problem(
-            code="C-yaml-syntax", file=file, line=(mark.line + 1) if mark else None,
-            message=f"the file is not valid YAML: {exc.problem or exc.context}",
-        ))
-        doc.node = None
-    except yaml.YAMLError as exc:
-        doc.problems.append(Problem(code="C-yaml-syntax", file=file, message=f"the file is not valid YAML: {exc}"))
-        doc.node = None
+        if len(text) >= YAML_MAX_NODES // 2:  # shorter text cannot hold more nodes than the cap
+            _count_events(text, file)
+        loader = _Loader(text)
+        node = loader.get_single_node()  # libyaml: iterative, stops at 1000 levels; aliases share one node
+        if node is not None:
+            doc.data, doc.lines, doc.problems = build_data(loader, node, file)
+            doc.root_line = node.start_mark.line + 1
+    except (YamlBoundError, yaml.YAMLError, RecursionError, UnicodeError, ValueError, TypeError) as exc:
+        doc.problems, doc.data, doc.lines = [_problem_of(exc, file)], None, None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     return doc
 
 
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
+def _problem_of(exc: BaseException, file: str) -> Problem:
+    """Return the one problem of a file that could not be loaded."""
+    if isinstance(exc, YamlBoundError):
+        return exc.problem
+    if isinstance(exc, RecursionError):  # only the pure-Python composer recurses per level; libyaml stops at 1000
+        return depth_problem(file, None)
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        return Problem(code="C-yaml-syntax", file=file, line=(mark.line + 1) if mark else None,
+                       message=f"the file is not valid YAML: {exc.problem or exc.context}")
+    detail = " ".join(str(exc).split()) if isinstance(exc, yaml.YAMLError) else type(exc).__name__
+    return Problem(code="C-yaml-syntax", file=file, message=f"the file is not valid YAML: {detail}")  # e.g. surrogates
 
 
-def _construct(node: yaml.Node, loader: Any, path: tuple[str | int, ...], doc: YamlDoc) -> Any:
-    """Build plain data from the node tree (fast path for strings, mappings and lists; PyYAML for the rest),
-    reporting keys that appear twice in one mapping: YAML would silently keep the last one."""
-    if isinstance(node, yaml.ScalarNode):
-        return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
-    if isinstance(node, yaml.MappingNode) and node.tag == _MAP:
-        result: dict[Any, Any] = {}
-        for key_node, value_node in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                return loader.construct_object(node, deep=True)
-            key = _construct(key_node, loader, path, doc)
-            if isinstance(key, list | dict):
-                raise yaml.constructor.ConstructorError(None, None, "found an unhashable key", key_node.start_mark)
-            if key in result:
-                doc.problems.append(Problem(
-                    code="C-duplicate-key", file=doc.file, line=key_node.start_mark.line + 1,
-                    path=format_path((*path, str(key))),
-                    message=f"the key '{key}' appears twice in the same mapping; keep only one",
-                ))
-            result[key] = _construct(value_node, loader, (*path, str(key)), doc)
-        return result
-    if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ:
-        return [_construct(item, loader, (*path, i), doc) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+def _count_events(text: str, file: str) -> None:
+    """Refuse text holding more than YAML_MAX_NODES nodes, counted from parser events before any node exists."""
+    loader = _Loader(text)
+    try:
+        count = 0
+        while loader.check_event():
+            event = loader.get_event()
+            if event.__class__ in _NODE_EVENTS:
+                count += 1
+                if count > YAML_MAX_NODES:
+                    raise YamlBoundError(too_large(file, event.start_mark.line + 1, ()))
+    finally:
+        loader.dispose()
 
 
-def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
-    """Return (key node, value node) for `part` inside a mapping or sequence node."""
-    if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == part:
-                return key_node, value_node
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        return None, node.value[part]
-    return None

@@ -8,7 +8,9 @@
 
 Every write goes to a temporary name in the same directory and is renamed over the key, so a reader (a static
 host, the preview, a browser) never sees half a file, and a crash leaves either the old file or the new one.
-Keys that could leave the directory are refused. Errors are translated at this boundary into
+Keys that could leave the directory are refused (`key_problem`): a write or read raises, and a delete skips the key,
+logs a warning and records it in `refused`, so a tampered state can neither reach outside the directory nor hold
+back the rest of a delete, and the caller can say what it refused. Errors are translated at this boundary into
 `publish.s3.PublishError` with the operands in the message, so the publisher treats a full disk like a failed
 upload: the source keeps what it served.
 
@@ -19,12 +21,21 @@ matches and reads the file only when it does not (an edit by hand: drift), then 
 A long-running writer (the service) trusts the state it wrote and never lists, so a journal that outgrows
 `JOURNAL_LIMIT` is folded into the index by whichever write finds it so (no walk: `list()` still checks every stat).
 `_headers` and the store's own bookkeeping are not objects and are never listed.
+
+A served file never lacks its `_headers` entry, even after `kill -9`: a store given its `HeadersFile` appends the
+entry of an object to `_headers` (one `write`, before the object's rename makes it visible) whenever `_headers` does
+not already say those headers for that key; the full rewrite from the state afterwards drops an entry only once its
+file is gone. Appending is the simplest crash-safe order: it costs one small write per new key (a full rewrite
+before every publish would cost the whole file per change), and it holds for every writer alike (the service,
+`bundlesmith build`, its forked workers, a rollback's copies), because it sits where the bytes are written.
 """
 from __future__ import annotations
 
 import json
 import logging
 import os
+import re
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,7 +53,16 @@ BOOKKEEPING = ".bundlesmith/store"
 INDEX = f"{BOOKKEEPING}/sha256-index.json"  # (an older index.json / journal held MD5s: ignored)
 JOURNAL = f"{BOOKKEEPING}/sha256-journal"
 JOURNAL_LIMIT = 16 * 1024 * 1024  # bytes (~130,000 writes); a 10,000-source build writes about 2.5 MB
+KEY_RULE = ("a key must be a relative path inside the target: no leading '/', no empty, '.' or '..' segment, "
+            "no backslash and no control character")
 
+
+_UNSAFE_KEY = re.compile(r"\A\Z|\A/|/\Z|//|(?:\A|/)\.\.?(?:/|\Z)|[\\\x00-\x1f\x7f]")
+
+
+def key_problem(key: str) -> str | None:
+    """Return why `key` cannot name a file of a directory target (it could leave it, or garble `_headers`), or None."""
+    return KEY_RULE if _UNSAFE_KEY.search(key) else None
 
 
 @contextmanager
@@ -62,8 +82,10 @@ class DirectoryStore:
 
     journal_limit = JOURNAL_LIMIT
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, headers: HeadersFile | None = None):
         self.root = Path(root)
+        self.headers = headers  # given: each object's `_headers` entry is written before the object
+        self.refused: list[tuple[str, str]] = []  # (key, rule) of every key `delete` refused
         self._made_dirs: set[str] = set()
         self._journal: tuple[int, int] | None = None  # (pid, fd): a forked worker opens its own
         self._journaled = 0  # bytes this process appended since it last looked at the journal's size
@@ -73,6 +95,8 @@ class DirectoryStore:
         path = self._path(key)
         with translate_os_errors(f"Failed to write {key} to {self.root}"):
             self._ensure_parent(path)
+            if self.headers is not None and not is_private_key(key):
+                self.headers.cover(key, content_type, cache_control)
             stat = atomic_write(path, body)
             self._remember(key, stat, digest or sha256_hex(body))
 
@@ -94,8 +118,15 @@ class DirectoryStore:
         self.put(key, body, content_type, cache_control)
 
     def delete(self, keys: Iterable[str]) -> None:
-        """Delete files (missing ones are already deleted), and the folders that leaves empty."""
+        """Delete files (missing ones are already deleted), and the folders that leaves empty; skip refused keys."""
+        deleted = []
         for key in sorted(keys):
+            problem = key_problem(key) or ("`_headers` is not an object" if key == HEADERS_FILE else None)
+            if problem is not None:
+                log.warning("refused to delete %r from %s: %s; nothing outside it was touched", key, self.root, problem)
+                self.refused.append((key, problem))
+                continue
+            deleted.append(key)
             path = self._path(key)
             with translate_os_errors(f"Failed to delete {key} from {self.root}"):
                 try:
@@ -103,6 +134,8 @@ class DirectoryStore:
                 except FileNotFoundError:
                     continue
             self._prune(os.path.dirname(path))
+        if self.headers is not None:
+            self.headers.forget(deleted)
 
     def _prune(self, folder: str) -> None:
         """Remove `folder` and its parents up to the root while they are empty (a dropped build, a removed source)."""
@@ -145,10 +178,8 @@ class DirectoryStore:
 
     def _path(self, key: str) -> str:
         """Map a key to its file; keys that could leave the directory are refused."""
-        parts = key.split("/")
-        if (not key or key.startswith("/") or "\\" in key or "\0" in key
-                or any(p in ("", ".", "..") for p in parts) or key == HEADERS_FILE):
-            raise PublishError(f"refusing to write {key!r} outside {self.root}")
+        if key_problem(key) is not None or key == HEADERS_FILE:
+            raise PublishError(f"refusing to write {key!r} outside {self.root}: {key_problem(key) or 'reserved'}")
         return os.path.join(self.root, key)
 
     def _ensure_parent(self, path: str) -> None:
@@ -235,38 +266,128 @@ def write_headers(root: Path, manifest: dict[str, Any], changed: bool = True) ->
 
 
 class HeadersFile:
-    """`_headers` of one directory, each object's lines rendered once and kept for the next write (a service)."""
+    """`_headers` of one directory: an entry appended before each new object, the whole file rewritten from the state.
+
+    `_entries` is what the file on disk says, key -> (content type, cache control, its lines or None until needed):
+    read once per process, then kept in step with every append and rewrite (a service rewrites per change). A rewrite
+    drops an entry only once its file is gone: a file put but not recorded (a crash) keeps its entry.
+    """
 
     def __init__(self, root: Path):
         self.root = Path(root)
-        self._rendered: dict[str, tuple[str, str, str]] = {}  # key -> (content type, cache control, its lines)
+        self._entries: dict[str, tuple[str, str, str | None]] | None = None
+        self._dirty = False  # entries changed since the last rewrite: the next one must not be skipped
+        self._kept: set[str] = set()  # entries the last rewrite kept only because their files were still there
+        self._fd: tuple[int, int] | None = None  # (pid, descriptor) appending to `_headers`: a forked worker opens its own
+        self._lock = threading.Lock()
+
+    @property
+    def path(self) -> str:
+        """Return the file's path."""
+        return os.path.join(self.root, HEADERS_FILE)
+
+    def cover(self, key: str, content_type: str, cache_control: str) -> None:
+        """Make sure `_headers` gives `key` these headers before its file is written (append its entry if not)."""
+        with self._lock:
+            entries = self._load()
+            known = entries.get(key)
+            if (known is not None and known[:2] == (content_type, cache_control)) or key_problem(key) is not None:
+                return
+            lines = _header_lines(key, {"content_type": content_type, "cache_control": cache_control})
+            with translate_os_errors(f"Failed to write {HEADERS_FILE} to {self.root}"):
+                os.write(self._append_fd(), (lines + "\n").encode())  # one write: all of the entry or none of it
+            entries[key] = (content_type, cache_control, lines)
+            self._dirty = True
+
+    def _append_fd(self) -> int:
+        """Return this process's descriptor appending to the current `_headers` (a rewrite replaces the file)."""
+        pid = os.getpid()
+        if self._fd is None or self._fd[0] != pid:
+            os.makedirs(self.root, exist_ok=True)
+            self._fd = (pid, os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644))
+        return self._fd[1]
 
     def write(self, manifest: dict[str, Any], changed: bool = True) -> None:
-        """Write `_headers` for every served object of `manifest`, unless the file already says exactly that."""
-        path = os.path.join(self.root, HEADERS_FILE)
-        if not changed and os.path.isfile(path):
-            return
-        objects, rendered = manifest["objects"], self._rendered
-        for key in [k for k in rendered if k not in objects]:
-            del rendered[key]
-        blocks = []
-        for key in sorted(objects):
-            meta, known = objects[key], rendered.get(key)
-            if known is None or known[0] != meta["content_type"] or known[1] != meta["cache_control"]:
-                if is_private_key(key):
-                    continue
-                known = rendered[key] = (meta["content_type"], meta["cache_control"], _header_lines(key, meta))
-            blocks.append(known[2])
+        """Write `_headers` for every served object of `manifest` (and every file still there that has an entry)."""
+        with self._lock, translate_os_errors(f"Failed to write {HEADERS_FILE} to {self.root}"):
+            if not changed and not self._dirty and os.path.isfile(self.path):
+                return
+            objects, entries = manifest["objects"], self._load()
+            kept = []  # entries the state lacks whose file is still there: up but not recorded yet (a crash)
+            for key in [k for k in entries if k not in objects]:
+                if not (key_problem(key) or is_private_key(key)) and os.path.isfile(os.path.join(self.root, key)):
+                    kept.append(key)
+                else:
+                    del entries[key]
+            keys = sorted(objects.keys() | set(kept)) if kept else sorted(objects)
+            self._kept = set(kept)
+            for key in keys:
+                meta, known = objects.get(key), entries.get(key)
+                if meta is not None and (known is None or known[:2] != (meta["content_type"], meta["cache_control"])):
+                    if is_private_key(key) or key_problem(key) is not None:
+                        continue
+                    entries[key] = (meta["content_type"], meta["cache_control"], _header_lines(key, meta))
+            self._store(k for k in keys if k in entries)
+
+    def forget(self, keys: Iterable[str]) -> None:
+        """Drop the entries of files just deleted: now if the state is already written without them, else lazily.
+
+        A publish deletes what a source no longer serves before it writes the state (that rewrite drops them), and
+        expired objects after it (their entries were kept while the files were there: the file is rewritten now).
+        """
+        with self._lock, translate_os_errors(f"Failed to write {HEADERS_FILE} to {self.root}"):
+            entries = self._load()
+            gone = [k for k in keys if k in entries]
+            for key in gone:
+                del entries[key]
+            if self._kept.intersection(gone):
+                self._kept.difference_update(gone)
+                self._store(sorted(entries))
+            elif gone:
+                self._dirty = True
+
+    def _store(self, keys: Iterable[str]) -> None:
+        """Write the entries of `keys`, in order, as the whole file (unless it already says exactly that)."""
+        entries, blocks = self._entries, []
+        assert entries is not None
+        for key in keys:
+            content_type, cache_control, lines = entries[key]
+            if lines is None:
+                lines = _header_lines(key, {"content_type": content_type, "cache_control": cache_control})
+                entries[key] = (content_type, cache_control, lines)
+            blocks.append(lines)
         body = ("\n".join(blocks) + "\n").encode()
-        with translate_os_errors(f"Failed to write {HEADERS_FILE} to {self.root}"):
-            try:
-                with open(path, "rb") as handle:
-                    if handle.read() == body:
-                        return
-            except FileNotFoundError:
-                pass
+        try:
+            with open(self.path, "rb") as handle:
+                same = handle.read() == body
+        except FileNotFoundError:
+            same = False
+        if not same:
             os.makedirs(self.root, exist_ok=True)
-            atomic_write(path, body)
+            atomic_write(self.path, body)
+            if self._fd is not None and self._fd[0] == os.getpid():
+                os.close(self._fd[1])  # it appends to the replaced file
+            self._fd = None
+        self._dirty = False
+
+    def _load(self) -> dict[str, tuple[str, str, str | None]]:
+        """Return the entries `_headers` on disk holds, read once per process."""
+        if self._entries is None:
+            try:
+                with open(self.path, encoding="utf-8") as handle:
+                    text = handle.read()
+            except FileNotFoundError:
+                text = ""
+            self._entries = {k: (ct, cc, None) for k, (ct, cc) in read_headers(text).items()}
+        return self._entries
+
+
+_ENTRY = re.compile(r"^/(.+)\n  Content-Type: (.*)\n  Cache-Control: (.*)$", re.M)
+
+
+def read_headers(text: str) -> dict[str, tuple[str, str]]:
+    """Return {key: (Content-Type, Cache-Control)} of the entries of a `_headers` text this module wrote."""
+    return {key: (content_type, cache_control) for key, content_type, cache_control in _ENTRY.findall(text)}
 
 
 def _header_lines(key: str, meta: dict[str, Any]) -> str:

@@ -11,8 +11,11 @@
 `bundlesmith build --out DIR` and `bundlesmith publish --env local` are the same publish to a directory, so either
 may follow the other: one manifest (`.bundlesmith/manifest.json`, `publish.manifest`), builds kept per source for
 rollback, propagation recorded per object, unreferenced immutable files deleted after the grace period. What only a
-directory needs: `_headers` (`publish.directory.write_headers`), written with the state after the entry objects, so
-a static host serves each file as S3 + CloudFront would; nothing under `.bundlesmith/` is in it.
+directory needs: `_headers` (`publish.directory.HeadersFile`), so a static host serves each file as S3 + CloudFront
+would; nothing under `.bundlesmith/` is in it. Each object's entry is appended before the object is renamed into
+place, and the file is rewritten from the state afterwards, so a served file never lacks its entry, even after
+`kill -9`. A key of the stored state that could leave the directory (a tampered manifest) is refused, never touched,
+and reported (`LocalReport.refused`).
 """
 from __future__ import annotations
 
@@ -32,8 +35,8 @@ from publish.report import PublishReport, SourceResult
 def directory_publisher(root: Path, cache: CacheConfig, retention: RetentionConfig | None = None, *,
                         clock: Callable[[], float] = time.time, keep_builds: bool = True) -> Publisher:
     """Return the publisher of a directory target, which writes `_headers` with its state."""
-    headers = HeadersFile(root)
-    return Publisher(DirectoryStore(root), cache, retention, clock=clock, keep_builds=keep_builds,
+    headers = HeadersFile(root)  # the store appends each new object's entry before the object; the state rewrites it
+    return Publisher(DirectoryStore(root, headers), cache, retention, clock=clock, keep_builds=keep_builds,
                      on_state=headers.write)
 
 
@@ -47,6 +50,7 @@ class LocalReport:
     written: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)  # (key, rule): state keys that could leave the root
     publish: PublishReport = field(default_factory=PublishReport)
 
     @property
@@ -88,9 +92,12 @@ class LocalTarget:
         """Record what was written, remove what is gone, write the state and `_headers`."""
         assert self._publisher is not None, "begin() first"
         done = list(done)
+        store = self._publisher.store
         report = self._publisher.finish_built(run, done)
-        local = LocalReport(publish=report, removed=sorted({k for r in report.results for k in r.deleted}
-                                                           | set(report.collected)))
+        refused = list(dict.fromkeys(store.refused)) if isinstance(store, DirectoryStore) else []
+        gone = {k for r in report.results for k in r.deleted} | set(report.collected)
+        local = LocalReport(publish=report, refused=refused, removed=sorted(gone - {k for k, _ in refused}))
+        local.not_written += [r for r in report.results[len(done):] if r.status == "failed"]  # sources that left
         written: set[str] = set()
         unchanged: set[str] = set()
         for item in done:

@@ -1,4 +1,5 @@
-"""The admin API survives schemathesis: every operation of its own OpenAPI document, no 5xx (live server)."""
+"""The admin API survives schemathesis: every operation of its own OpenAPI document, with and without the token and
+with a foreign Host, no 5xx, every error in the envelope (live server)."""
 from __future__ import annotations
 
 import pytest
@@ -27,9 +28,14 @@ def _fuzz(operation, live) -> None:
     @given(case=operation.as_strategy())
     @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def check(case) -> None:
-        for headers in ({}, {"Authorization": f"Bearer {live.token}"}):
+        token = {"Authorization": f"Bearer {live.token}"}
+        for headers in ({}, token, {**token, "Host": "evil.example"}):
             response = case.call(base_url=live.url, headers=headers, timeout=30)
             assert response.status_code < 500, (case.method, case.formatted_path, response.text)
             if response.status_code >= 400:
                 assert set(response.json()["error"]) == {"code", "message", "details"}
+            if "Host" in headers:
+                assert response.status_code == 421, (case.method, case.formatted_path)  # DNS rebinding
+            elif not headers and case.formatted_path != "/healthz":
+                assert response.status_code == 401, (case.method, case.formatted_path)
     check()

@@ -67,14 +67,14 @@ def test_a_failing_source_keeps_its_previous_files_and_the_others_build(tmp_path
     before = _tree(out)
 
     storefront = workspace / "sources" / "storefront.yaml"
-    storefront.write_text(storefront.read_text().replace("measurementId: \"G-ACME12345\"", "measurementId: 12"))
+    storefront.write_text(storefront.read_text().replace("measurementID: \"G-ACME12345\"", "measurementID: 12"))
     marketing = workspace / "sources" / "marketing.yaml"
     marketing.write_text(marketing.read_text().replace("GTM-ACME01", "GTM-ACME02"))
 
     result = _build(workspace, out)
     assert result.exit_code == 1
     assert "FAILED storefront" in result.output
-    assert "storefront.yaml:24: destinations[3].settings.measurementId: [C-setting-type]" in result.output
+    assert "storefront.yaml:24: destinations[3].settings.measurementID: [C-setting-type]" in result.output
     after = _tree(out)
     for key in ("v1/projects/wk_storefront_2f9c/settings", "analytics.js/v1/wk_storefront_2f9c/analytics.min.js"):
         assert after[key] == before[key]

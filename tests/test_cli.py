@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+import logging
 
+import pytest
 from click.testing import CliRunner
 
-from builder.cli import main
+from builder.cli import LOG_FORMAT, main
+from builder.terminal import EscapingFormatter, escape_controls
 from tests.conftest import SAMPLES
 from tests.support.workspaces import write_workspace
 
@@ -78,3 +81,29 @@ def test_schema_describes_both_file_kinds():
     assert document["workspace"]["properties"]["cache"]
     source_only = json.loads(_run("schema", "source").output)
     assert source_only["title"] == "bundlesmith source file"
+
+
+def test_control_characters_from_user_text_are_printed_as_visible_escapes(tmp_path):
+    root = write_workspace(tmp_path, raw_sources={"a": 'id: a\nname: A\ntype: web\nwrite_key: wk_a\n'
+                                                       '"\\e]0;pwned\\a\\e[2J\\u202e\\x9b": 1\n'})
+    result = _run("validate", str(root))
+    assert result.exit_code == 1
+    assert "\x1b" not in result.output and "\x07" not in result.output and "\u202e" not in result.output
+    assert "\x9b" not in result.output
+    assert f"{root}/sources/a.yaml:5: \\x1b]0;pwned\\x07\\x1b[2J\\u202e\\x9b: [C-unknown-field]" in result.output
+
+
+@pytest.mark.parametrize("raw, shown", [
+    ("plain text\twith a tab\nand a newline", "plain text\twith a tab\nand a newline"),
+    ("\x1b]0;title\x07", "\\x1b]0;title\\x07"),
+    ("\r\x00\x7f\x85", "\\x0d\\x00\\x7f\\x85"),
+    ("abc\u202eexe.txt \u2066x\u2069 \u202a", "abc\\u202eexe.txt \\u2066x\\u2069 \\u202a"),
+    ("café ✓ 日本", "café ✓ 日本"),
+])
+def test_escape_controls_shows_what_a_terminal_would_obey(raw, shown):
+    assert escape_controls(raw) == shown
+
+
+def test_log_lines_are_escaped_too():
+    record = logging.LogRecord("builder.x", logging.WARNING, __file__, 1, "bad key %s", ("\x1b[2J",), None)
+    assert EscapingFormatter(LOG_FORMAT).format(record) == "WARNING builder.x: bad key \\x1b[2J"

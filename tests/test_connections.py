@@ -20,7 +20,7 @@ destinations:
 
 def test_adding_an_instance_keeps_every_other_line_and_its_comments():
     text = edit_destinations(TEXT, add={"destination": "Hotjar", "name": "Hotjar", "mode": "device",
-                                        "settings": {"siteId": 1234}})
+                                        "settings": {"hjid": 1234}})
     assert text.startswith(TEXT)  # every existing line, comment and flow style as it was
     assert "- destination: Hotjar\n    name: Hotjar\n    mode: device\n" in text
 

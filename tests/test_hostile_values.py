@@ -19,7 +19,7 @@ def _sources():
             {"destination": "Mixpanel", "name": "MP " + HOSTILE[:90], "mode": "device",
              "settings": {"token": HOSTILE, "apiSecret": "private-" + HOSTILE}},
             {"destination": "Google Analytics", "name": "GA", "mode": "device",
-             "settings": {"measurementId": HOSTILE}},
+             "settings": {"measurementID": HOSTILE}},
         ],
         integrations={"Mixpanel": {"note": HOSTILE}},
     )}

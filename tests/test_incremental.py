@@ -17,3 +17,18 @@ def test_a_write_key_clash_made_by_an_edit_fails_both_sources_with_file_and_line
 
     found = sorted((o.file.rsplit("/", 1)[1], p.code, p.line) for o in outcomes for p in o.problems)
     assert found == [("a.yaml", "C-duplicate-write-key", 4), ("b.yaml", "C-duplicate-write-key", 4)]
+
+
+def test_a_source_file_past_the_size_limit_fails_its_source_in_the_service(tmp_path):
+    root = write_workspace(tmp_path, sources={"a": web_source("a")}, limits={"source_file_bytes": 2048})
+    live = LiveWorkspace(root)
+    live.build(live.refresh(Affected(rescan=True)))
+    big = root / "sources" / "a.yaml"
+    big.write_text(big.read_text() + "# " + "x" * 4096 + "\n")
+
+    outcomes = live.build(live.refresh(Affected(files=frozenset({"sources/a.yaml"}))))
+
+    assert [(type(o).__name__, [p.code for p in o.problems]) for o in outcomes] == [
+        ("SourceFailure", ["C-file-too-large"])]
+    assert "more than the limit of 2,048 bytes (limits.source_file_bytes in workspace.yaml)" in str(
+        outcomes[0].problems[0])

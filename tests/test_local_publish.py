@@ -36,10 +36,10 @@ class CountingStore(DirectoryStore):
 
 
 def _publisher(config, store, clock=None):
-    from publish.directory import write_headers
+    from publish.directory import HeadersFile
     from publish.publisher import Publisher
-    return Publisher(store, config.cache, config.retention, clock=clock or Clock(),
-                     on_state=lambda manifest, changed: write_headers(store.root, manifest, changed))
+    store.headers = HeadersFile(store.root)  # as `publish.local.directory_publisher` wires them
+    return Publisher(store, config.cache, config.retention, clock=clock or Clock(), on_state=store.headers.write)
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -198,3 +198,29 @@ def test_a_manifest_that_kept_build_records_inline_is_read_as_ids_and_refs():
     manifest = decode_manifest(encode_manifest(older))
     assert manifest["builds"] == {"shop": ["b1", "b2"]}
     assert manifest["refs"] == {"shop": {"p/1.js": "b1", "p/2.js": "b2", "v1/s": "b2"}}
+
+
+def test_a_tampered_key_in_the_state_is_refused_reported_and_nothing_outside_is_touched(tmp_path):
+    root = copy_acme(tmp_path)
+    out = root / "public"
+    victim = tmp_path / "victim.txt"
+    victim.write_text("not yours\n")
+    assert run("build", str(root))[0] == 0
+    manifest_path = out / ".bundlesmith" / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["sources"]["backend"]["objects"].append("../../victim.txt")          # as if edited by an attacker
+    manifest["objects"]["../../victim.txt"] = dict(manifest["objects"][MARKETING_SETTINGS])
+    manifest_path.write_text(json.dumps(manifest))
+    backend_settings = out / manifest["sources"]["backend"]["objects"][0]
+    (root / "sources" / "backend.yaml").unlink()                                   # the source leaves: delete its keys
+
+    code, output = run("build", str(root))
+    assert code == 0, output
+    assert (f"warning: {out}/.bundlesmith/manifest.json names '../../victim.txt', which was refused and not touched: "
+            f"a key must be a relative path inside the target") in output
+    assert re.search(r"3 sources built, 0 failed; 0 files written, \d+ unchanged, 1 removed, 1 refused", output), output
+    assert victim.read_text() == "not yours\n"                                      # nothing outside was touched
+    assert not backend_settings.exists()                                            # the rest of the delete was done
+    assert "victim" not in (out / "_headers").read_text()
+    assert "victim" not in manifest_path.read_text()                                # reported once, then forgotten
+    assert "refused" not in run("build", str(root))[1]

@@ -162,3 +162,43 @@ def test_simulated_cache_keeps_the_old_settings_until_the_modelled_expiry(acme, 
         assert old and all(s["hotjar"] for s in old)              # the visitor keeps the old settings ...
         assert all(s["age"] < 480 for s in old)                    # ... while the edge's copy is within s-maxage
         assert new["hotjar"] is False                              # ... and then gets the new ones
+
+
+def test_a_page_of_another_origin_cannot_fill_the_collector_while_the_test_page_still_can(acme, page):
+    from http.server import BaseHTTPRequestHandler
+
+    from builder.http_thread import BackgroundHttpServer
+
+    class Elsewhere(BaseHTTPRequestHandler):  # any site the tester happens to open, here on another port
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802
+            body = b"<!doctype html><title>elsewhere</title>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    with open_preview(acme, port=0, vendor_stubs=True, **FAST) as preview, BackgroundHttpServer(Elsewhere) as other:
+        page.goto(other.url + "/")
+        outcome = page.evaluate("""async (collector) => {
+            const body = JSON.stringify({type: "track", event: "Forged", writeKey: "wk_storefront_2f9c"});
+            const posted = await fetch(collector, {method: "POST", mode: "no-cors", body,
+                                                   headers: {"Content-Type": "text/plain"}})
+                .then(() => "sent", e => String(e));
+            const beacon = navigator.sendBeacon(collector, body);
+            return [posted, beacon];
+        }""", preview.url + "/_collect/t")
+        assert outcome[0] == "sent"                           # the browser sent it: the collector had to refuse it
+        page.goto(preview.url + "/_preview/sources/storefront/page")
+        page.evaluate("analytics.track('From the test page')")
+        events = []
+        for _ in range(100):  # bounded: the runtime's outbox sends within a second or two
+            events = preview.server.collector.events("wk_storefront_2f9c")
+            if any(e.get("event") == "From the test page" for e in events):
+                break
+            page.wait_for_timeout(100)
+        assert any(e.get("event") == "From the test page" for e in events), events
+        assert not any(e.get("event") == "Forged" for e in events), events

@@ -1,14 +1,18 @@
-"""A publish killed with SIGKILL midway (a subprocess against the threaded moto server) converges when run again."""
+"""Publishes killed with SIGKILL midway: S3 (a subprocess against threaded moto) converges when run again; a directory
+never serves a file without its `_headers` entry."""
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import threading
 from pathlib import Path
 
+from builder.atomic_file import TEMP_PREFIX
 from builder.build import SourceBuild
+from builder.preview_server import parse_headers_text
 from tests.conftest import BUNDLESMITH, REPO
 from tests.support.moto_s3 import BUCKET, REGION, fake_credentials, list_keys, s3_client, threaded_moto
 from tests.support.publishing import build
@@ -85,3 +89,57 @@ def test_a_publish_killed_midway_converges_with_nothing_lost(tmp_path, monkeypat
         third = _publish(root)
         output = third.communicate(timeout=240)[0].decode()
         assert third.returncode == 0 and "0 objects uploaded" in output, output
+
+
+# --- a directory target: every served file keeps its `_headers` entry, whenever the publisher is killed ------------
+
+DESTINATIONS = {"Amplitude": "apiKey", "Google Analytics": "measurementID", "Hotjar": "hjid", "Mixpanel": "token"}
+
+
+def _write_round(root: Path, round_: int, count: int = 60) -> Path:
+    """Write a workspace whose sources (ids, write keys, destinations) are all new in this round."""
+    destination = sorted(DESTINATIONS)[round_ % len(DESTINATIONS)]
+    value = 1000 + round_ if destination == "Hotjar" else f"G-R{round_}" if "Google" in destination else f"r{round_}"
+    instances = [{"destination": destination, "name": destination, "mode": "device",
+                  "settings": {DESTINATIONS[destination]: value}}]
+    shutil.rmtree(root / "sources", ignore_errors=True)
+    return write_workspace(root, sources={f"r{round_}-{j}": web_source(f"r{round_}-{j}", instances)
+                                          for j in range(count)})
+
+
+def _files_without_headers(out: Path) -> list[str]:
+    """Return every file a static host would serve from `out` that `_headers` gives no entry."""
+    table = parse_headers_text((out / "_headers").read_text()) if (out / "_headers").is_file() else {}
+    served = [p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()]
+    return sorted(k for k in served if k != "_headers" and not k.startswith(".bundlesmith/")
+                  and not Path(k).name.startswith(TEMP_PREFIX) and "/" + k not in table)
+
+
+def _puts(out: Path) -> int:
+    journal = out / ".bundlesmith" / "store" / "sha256-journal"
+    return journal.read_bytes().count(b"\n") if journal.is_file() else 0  # one line per file written
+
+
+def test_every_served_file_keeps_its_headers_entry_when_the_publisher_is_killed(tmp_path):
+    root, out = tmp_path / "ws", tmp_path / "ws" / "public"
+    killed = 0
+    for round_ in range(10):  # bounded: 10 publishes, each killed once it has written `stop_after` files
+        _write_round(root, round_)
+        command = "publish" if round_ % 2 else "build"  # `publish --env local` and `build`: the same directory
+        proc = subprocess.Popen([*BUNDLESMITH, command, str(root), *(["--env", "local"] if round_ % 2 else [])],
+                                cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stop_after = 2 + round_ * 37 % (280 if round_ % 2 else 110)  # over the plugin files, entry objects, copies
+        for _ in range(4000):  # bounded polling of the journal the store appends one line to per write
+            if proc.poll() is not None or _puts(out) >= stop_after:
+                break
+            threading.Event().wait(0.002)
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            killed += proc.wait(timeout=30) == -signal.SIGKILL
+        proc.wait(timeout=60)
+        assert _files_without_headers(out) == [], f"round {round_}, killed after ~{stop_after} writes"
+    assert killed >= 5, f"only {killed} of 10 publishes were killed midway"
+    finished = subprocess.run([*BUNDLESMITH, "publish", str(root), "--env", "local"], cwd=REPO, capture_output=True,
+                              text=True, timeout=240)
+    assert finished.returncode == 0, finished.stdout + finished.stderr
+    assert _files_without_headers(out) == [] and (out / "v1/projects/wk_r9-0/settings").is_file()

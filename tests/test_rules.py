@@ -30,7 +30,7 @@ CASES = {
         "a web source connects at most one device-mode instance of Mixpanel (a browser cannot load two copies of "
         "its SDK); make this instance cloud-mode or remove it (expected 1 device-mode instance, got 2)"),
     "R4-device-only-duplicate": (
-        "mobile", [("Hotjar", "A", "device", "siteId: '1'"), ("Hotjar", "B", "device", "siteId: '2'")],
+        "mobile", [("Hotjar", "A", "device", "hjid: 1"), ("Hotjar", "B", "device", "hjid: 2")],
         7, "destinations[1].destination",
         "Hotjar works in device-mode only and can be connected to a source once; remove this instance or merge its "
         "settings into the first one (expected 1 instance, got 2 instances)"),
@@ -55,7 +55,7 @@ CASES = {
         6, "destinations[0].mode",
         "server sources are cloud-mode only: nothing runs in a browser or app (expected 'cloud', got 'device')"),
     "R9-mode-unsupported": (
-        "web", [("Hotjar", "HJ", "cloud", "siteId: '1'")],
+        "web", [("Hotjar", "HJ", "cloud", "hjid: 1")],
         6, "destinations[0].mode", "Hotjar works in device-mode only (expected 'device', got 'cloud')"),
     "R10-setting-required": (
         "web", [("Mixpanel", "MP", "device", "")],
@@ -111,8 +111,8 @@ def test_one_device_instance_beside_cloud_instances_is_fine(tmp_path, catalog):
 def test_a_config_breaking_several_rules_reports_all_of_them(tmp_path, catalog):
     text = _source_text("web", [
         ("Mixpanel", "A", "device", MP), ("Mixpanel", "B", "device", MP),      # R3
-        ("Hotjar", "A", "cloud", "siteId: '1'"),                                # R1 + R9
-        ("Google Analytics", "GA", "device", "measurementId: 42"),              # setting type
+        ("Hotjar", "A", "cloud", "hjid: 1"),                                    # R1 + R9
+        ("Google Analytics", "GA", "device", "measurementID: 42"),              # setting type
         ("Mixpanl", "Typo", "cloud", ""),                                       # unknown destination
         ("Intercom", "I1", "cloud", "appId: a, nonsense: 1"),                    # unknown setting
         ("Intercom", "I2", "cloud", ""),                                        # R6 + R10
@@ -130,3 +130,19 @@ def test_a_config_breaking_several_rules_reports_all_of_them(tmp_path, catalog):
     ]
     typo = next(p for p in problems if p.code == "C-unknown-destination")
     assert "did you mean 'Mixpanel'?" in typo.message
+
+
+def test_a_setting_of_the_wrong_type_is_described_never_echoed(tmp_path, catalog):
+    text = _source_text("web", [("Mixpanel", "MP", "cloud", "token: t0k3n, apiSecret: 98765432101"),
+                                ("Amplitude", "AMP", "cloud",
+                                 "apiKey: k, secretKey: k, trackAllPages: sk_live_0123456789")])
+    root = write_workspace(tmp_path, raw_sources={"shop": text})
+    lines = [str(p) for p in load_workspace(root, catalog).all_problems()]
+    file = f"{root}/sources/shop.yaml"
+    assert lines == [
+        f"{file}:6: destinations[0].settings.apiSecret: [C-setting-type] the setting 'apiSecret' of Mixpanel has the "
+        "wrong type (expected a string, got int of 11 digits)",
+        f"{file}:7: destinations[1].settings.trackAllPages: [C-setting-type] the setting 'trackAllPages' of "
+        "Amplitude has the wrong type (expected a boolean, got str of 18 characters)",
+    ]
+    assert not any("98765432101" in line or "sk_live" in line for line in lines)

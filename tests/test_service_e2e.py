@@ -82,7 +82,7 @@ def test_a_broken_file_keeps_the_last_good_build_and_shows_the_error_until_fixed
             problem = answer["last_error"]["problems"][0]
             assert problem["file"] == str(path) and problem["line"] and (line is None or problem["line"] == line)
             assert answer["published"]["build_id"] == answer["published_build_id"]
-        edit(path, "measurementId: \"G-ACME12345\"", "measurementId: \"G-ACME99999\"")  # still broken
+        edit(path, "measurementID: \"G-ACME12345\"", "measurementID: \"G-ACME99999\"")  # still broken
         path.write_text(good.replace("G-ACME12345", "G-FIXED0001"))
         target = _fresh(root)["storefront"]
         live.wait(lambda board: published(board, "storefront", target.build_id))

@@ -80,7 +80,8 @@ def _url(process: subprocess.Popen) -> str:
 
 
 def _converged(url: str, fresh: dict[str, SourceBuild]) -> bool:
-    sources = requests.get(f"{url}/api/v1/sources", timeout=30).json()["sources"]
+    sources = requests.get(f"{url}/api/v1/sources", headers={"Authorization": f"Bearer {TOKEN}"},
+                           timeout=30).json()["sources"]
     served = {s["source_id"]: s["published_build_id"] for s in sources}
     return served == {sid: b.build_id for sid, b in fresh.items()}
 

@@ -1,13 +1,20 @@
-"""Webhooks: signed JSON notices delivered to a real HTTP server on 127.0.0.1, retried, never blocking builds."""
+"""Webhooks: signed JSON notices delivered to a real HTTP server on 127.0.0.1, retried, never blocking builds;
+http(s) only, no redirect followed, and only to the hosts the operator allows."""
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from http.server import BaseHTTPRequestHandler
 
+import pytest
+from click.testing import CliRunner
+from pydantic import ValidationError
+
+from builder.cli import _webhook_options, main
 from builder.http_thread import BackgroundHttpServer
 from builder.models import WebhookConfig
-from builder.webhooks import SIGNATURE_HEADER, WebhookSender, sign, verify
+from builder.webhooks import HOSTS_ENV, SIGNATURE_HEADER, WebhookSender, sign, verify
 from tests.support.publishing import copy_acme, edit
 from tests.support.service import live_service
 
@@ -15,7 +22,7 @@ from tests.support.service import live_service
 class Listener(BackgroundHttpServer):
     """Records every POST; answers 500 to the first `fail_first` of them."""
 
-    def __init__(self, fail_first: int = 0):
+    def __init__(self, fail_first: int = 0, redirect_to: str | None = None):
         self.received: list[tuple[dict[str, str], bytes]] = []
         self.fail_first, self.arrived = fail_first, threading.Condition()
         listener = self
@@ -30,6 +37,13 @@ class Listener(BackgroundHttpServer):
                     listener.received.append((dict(self.headers), body))
                     failing = len(listener.received) <= listener.fail_first
                     listener.arrived.notify_all()
+                if redirect_to is not None:  # "post it over there instead" (307 keeps the method and the body)
+                    self.send_response(307)
+                    self.send_header("Location", redirect_to)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)  # a body to leak into a log line, if anything logged it
+                    return
                 self.send_response(500 if failing else 204)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -102,3 +116,66 @@ def test_the_service_notifies_a_failed_build_and_a_good_publish(tmp_path, monkey
             events = [json.loads(b) for _, b in listener.wait(start + 2)[start + 1:]]
             assert any(e["event"] == "publish.succeeded" and e["source"] == "storefront" and e["build_id"]
                        and e["visible_everywhere_by"] for e in events)
+
+
+def test_a_redirect_is_not_followed_and_counts_as_a_failed_delivery(caplog):
+    caplog.set_level(logging.INFO, logger="builder.webhooks")
+    with Listener() as elsewhere, Listener(redirect_to=elsewhere.hook_url + "?stolen") as first:
+        hook = WebhookConfig(url=first.hook_url + "?token=hook-path-secret", secret_env="HOOK_SECRET")
+        with WebhookSender([hook], "acme", env={"HOOK_SECRET": "s3cret"}, backoff=0.01) as sender:
+            sender.notify("publish.failed", {"source": "shop", "error": "body-marker-7731"})
+            first.wait(1)
+        # the sender has stopped: its delivery is over, and nothing was re-posted anywhere
+        assert len(first.received) == 1 and elsewhere.received == []
+        assert (sender.delivered, sender.failed) == (0, 1)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "HTTP 307" in logged and "redirect" in logged
+    assert "body-marker-7731" not in logged and "hook-path-secret" not in logged and "stolen" not in logged
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://hooks.example/x", "gopher://h/", "http://",
+                                 "hooks.example"])
+def test_only_http_and_https_urls_are_webhooks(url):
+    with pytest.raises(ValidationError, match=r"must be an http\(s\) URL with a host"):
+        WebhookConfig(url=url)
+
+
+def test_a_workspace_with_a_non_http_webhook_names_the_file_and_field(tmp_path):
+    from tests.support.publishing import copy_acme
+    root = copy_acme(tmp_path)
+    with (root / "workspace.yaml").open("a") as handle:
+        handle.write("webhooks:\n  - url: https://hooks.acme.example/ok\n  - url: file:///etc/passwd\n")
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    assert result.exit_code == 1
+    assert f"{root}/workspace.yaml:" in result.output and "webhooks[1].url: [C-invalid-value] must be an http(s) URL" \
+        in result.output, result.output
+
+
+def test_a_url_that_escaped_validation_is_checked_again_before_sending():
+    posted = []
+    hook = WebhookConfig.model_construct(url="file:///etc/passwd", secret_env=None, events=["build.failed"])
+    with WebhookSender([hook], "acme", post=lambda *a, **k: posted.append(a)) as sender:
+        sender.notify("build.failed", {"source": "s"})
+    assert posted == [] and sender.failed == 1
+
+
+def test_a_host_outside_the_operators_allow_list_is_never_posted_to(caplog):
+    caplog.set_level(logging.WARNING, logger="builder.webhooks")
+    with Listener() as listener:
+        hook = WebhookConfig(url=listener.hook_url)
+        with WebhookSender([hook], "acme", allowed_hosts=["hooks.acme.example"]) as sender:
+            sender.notify("build.failed", {"source": "s"})
+        assert listener.received == [] and (sender.delivered, sender.failed) == (0, 1)
+        assert "'127.0.0.1' is not among the allowed webhook hosts" in caplog.text
+        with WebhookSender([hook], "acme", allowed_hosts=["hooks.acme.example,127.0.0.1"]) as sender:
+            sender.notify("build.failed", {"source": "s"})
+            listener.wait(1)
+        assert sender.delivered == 1
+
+
+def test_serve_takes_the_allow_list_from_its_option_and_the_environment(monkeypatch):
+    monkeypatch.setenv(HOSTS_ENV, "b.example, *.c.example")
+    assert _webhook_options(("A.example",)) == {"allowed_hosts": frozenset({"a.example", "b.example", "*.c.example"})}
+    monkeypatch.delenv(HOSTS_ENV)
+    assert _webhook_options(()) == {}
+    assert "--webhook-host" in CliRunner().invoke(main, ["serve", "--help"]).output

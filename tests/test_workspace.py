@@ -89,3 +89,41 @@ def test_source_files_are_yaml_files_under_sources_in_path_order_hidden_ones_ski
 
     assert found == ["a.yml", "b.yaml", "eu/a.yaml", "eu/c.yaml"]
     assert source_paths(tmp_path / "missing") == []
+
+
+def test_a_field_error_under_settings_says_type_and_length_not_the_value(tmp_path, catalog):
+    text = ("id: shop\nname: Shop\ntype: web\nwrite_key: wk_shop\ndestinations:\n"
+            "  - {destination: Mixpanel, name: MP, mode: cloud, settings: sk_live_4242424242424242}\n"
+            "  - {destination: Mixpanel, name: MP2, mode: cloud, settings: 98765432101}\n")
+    root = write_workspace(tmp_path, raw_sources={"shop": text})
+    lines = [str(p) for p in _problems(root, catalog)]
+    file = f"{root}/sources/shop.yaml"
+    assert lines == [
+        f"{file}:6: destinations[0].settings: [C-type] 'settings' is invalid: input should be a valid dictionary "
+        "(got str of 24 characters)",
+        f"{file}:7: destinations[1].settings: [C-type] 'settings' is invalid: input should be a valid dictionary "
+        "(got int of 11 digits)",
+    ]
+
+
+def test_harmless_values_are_still_echoed(tmp_path, catalog):
+    root = write_workspace(tmp_path, raw_sources={"shop": "id: shop\nname: Shop\ntype: web\nwrite_key: wk_shop\n"
+                                                          "destinations:\n  - {destination: Mixpanel, name: MP, "
+                                                          "mode: browser}\n"})
+    (problem,) = _problems(root, catalog)
+    assert str(problem).endswith("destinations[0].mode: [C-invalid-value] 'mode' has a value that is not allowed "
+                                 "(expected 'cloud' or 'device', got 'browser')")
+
+
+def test_control_characters_in_echoed_input_are_escaped(tmp_path, catalog):
+    text = 'id: shop\nname: Shop\ntype: "\\e[2J\\e]0;pwned\\a"\nwrite_key: wk_shop\n"\\e[31mred": 1\n'
+    root = write_workspace(tmp_path, raw_sources={"shop": text})
+    lines = [str(p) for p in _problems(root, catalog)]
+    file = f"{root}/sources/shop.yaml"
+    assert lines == [
+        f"{file}:3: type: [C-invalid-value] 'type' has a value that is not allowed (expected 'web', 'mobile', "
+        "'server' or 'project', got '\\x1b[2J\\x1b]0;pwned\\x07')",
+        f"{file}:5: \\x1b[31mred: [C-unknown-field] '\\x1b[31mred' is not a known key here; check its spelling "
+        "(got '\\x1b[31mred')",
+    ]
+    assert not any(ch in "".join(lines) for ch in "\x1b\x07")

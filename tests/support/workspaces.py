@@ -35,3 +35,25 @@ def write_workspace(root: Path, sources: dict[str, Any] | None = None, raw_sourc
     for name, text in (raw_sources or {}).items():
         (root / "sources" / f"{name}.yaml").write_text(text, encoding="utf-8")
     return root
+
+
+MARKER = "PRIVATE-MARKER"
+PUBLIC_VALUES: dict[str, Any] = {"string": "public-value", "integer": 7, "number": 1.5, "boolean": True, "array": [],
+                                 "object": {}}
+
+
+def marked_instances(catalog: Any, mode: str) -> list[dict[str, Any]]:
+    """Return one `mode` instance of every catalog destination that has the mode, each private setting holding a
+    distinct value that starts with MARKER and each required public setting a plain value of its type."""
+    return [{"destination": d.name, "name": d.name, "mode": mode, "settings": _marked_settings(d)}
+            for d in catalog.destinations if mode in d.modes]
+
+
+def _marked_settings(destination: Any) -> dict[str, Any]:
+    settings: dict[str, Any] = {}
+    for key, spec in destination.settings.items():
+        if spec.private:
+            settings[key] = f"{MARKER}-{destination.slug}-{key}-x9"
+        elif spec.required:
+            settings[key] = PUBLIC_VALUES[spec.type]
+    return settings
