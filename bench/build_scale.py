@@ -28,8 +28,8 @@ from builder.parallel import build_parallel, load_workspace_parallel  # noqa: E4
 from publish.local import LocalTarget  # noqa: E402
 
 DEVICE = [
-    ("Mixpanel", "token: mp_{i}"), ("Google Analytics", "measurementId: G-{i}"), ("Amplitude", "apiKey: amp_{i}"),
-    ("Hotjar", "siteId: '{i}'"), ("Facebook Pixel", "pixelId: '{i}'"),
+    ("Mixpanel", "token: mp_{i}"), ("Google Analytics", "measurementID: G-{i}"), ("Amplitude", "apiKey: amp_{i}"),
+    ("Hotjar", "hjid: {i}"), ("Facebook Pixel", "pixelId: '{i}'"),
 ]
 CLOUD = [
     ("Mixpanel", "token: mpc_{i}, apiSecret: secret-mp-{i}"), ("Slack", "webhookUrl: https://hooks.example/{i}"),

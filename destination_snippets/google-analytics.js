@@ -1,126 +1,119 @@
-/* Google Analytics 4 through gtag.js — vendor docs:
+/* Google Analytics 4 through gtag.js — follows Segment's "Google Analytics 4 Web" browser Actions destination
+ * (action-destinations, packages/browser-destinations/destinations/google-analytics-4-web) with each action's
+ * default subscription and field defaults; see docs/DESTINATIONS.md. Vendor docs:
  *   https://developers.google.com/tag-platform/gtagjs/install (dataLayer + gtag() stub, js, config)
- *   https://developers.google.com/analytics/devguides/collection/ga4/user-id (user_id on the config command)
+ *   https://developers.google.com/tag-platform/security/guides/consent (consent default / update)
+ *   https://developers.google.com/analytics/devguides/collection/ga4/reference/config (config parameters)
  *   https://developers.google.com/analytics/devguides/collection/ga4/ecommerce (recommended e-commerce events)
  *
- * config always sets send_page_view: false: page views are sent by page() (when sendPageView is on), so the page
- * view that analytics.page() reports is counted once.
+ * page -> gtag('config') (Set Configuration Fields; gtag.js sends the page view unless pageView is false);
+ * Segment e-commerce events -> GA4 recommended events with items[]; any other track -> a custom event.
  */
 adapter({
   name: "Google Analytics",
-  version: "1.0.0",
+  version: "2.0.0",
 
   sdk: function (s) {
-    return "https://www.googletagmanager.com/gtag/js?id=" + encodeURIComponent(s.measurementId);
+    var host = String(s.domain || "www.googletagmanager.com");
+    if (!/^[A-Za-z0-9.-]+(:[0-9]+)?$/.test(host)) host = "www.googletagmanager.com";
+    return "https://" + host + "/gtag/js?id=" + encodeURIComponent(s.measurementID);
   },
 
   init: function (s, w) {
-    var config = {send_page_view: false};
+    var consent;
     w.dataLayer = w.dataLayer || [];
-    if (typeof w.gtag !== "function") w.gtag = function () { w.dataLayer.push(arguments); };
-    if (s.cookieDomain && s.cookieDomain !== "auto") config.cookie_domain = String(s.cookieDomain);
-    if (s.anonymizeIp === true) config.anonymize_ip = true; /* GA4 does not store IP addresses; kept for parity */
+    w.gtag = function () { w.dataLayer.push(arguments); };
     w.gtag("js", new Date());
-    w.gtag("config", String(s.measurementId), config);
+    if (s.enableConsentMode !== true) return;
+    consent = {ad_storage: s.defaultAdsStorageConsentState || "granted",
+               analytics_storage: s.defaultAnalyticsStorageConsentState || "granted"};
+    if (typeof s.waitTimeToUpdateConsentStage === "number") consent.wait_for_update = s.waitTimeToUpdateConsentStage;
+    if (s.adUserDataConsentState) consent.ad_user_data = s.adUserDataConsentState;
+    if (s.adPersonalizationConsentState) consent.ad_personalization = s.adPersonalizationConsentState;
+    w.gtag("consent", "default", consent);
   },
 
-  /* gtag.js registers itself in google_tag_manager and takes over dataLayer.push when it runs */
+  /* gtag.js takes over dataLayer.push when it runs */
   loaded: function (s, w) {
     var dl = w.dataLayer;
-    return !!(w.google_tag_manager && w.google_tag_manager[s.measurementId]) ||
-      !!(dl && typeof dl.push === "function" && dl.push !== Array.prototype.push);
-  },
-
-  identify: function (e, s, w) {
-    /* user properties: scalar traits only, and never contact details (Google's policy forbids PII) */
-    var pii = {
-      email: 1, phone: 1, name: 1, firstName: 1, first_name: 1, lastName: 1, last_name: 1, username: 1,
-      address: 1, birthday: 1, avatar: 1, id: 1, userId: 1, user_id: 1
-    };
-    var t = e.traits || {}, props = {}, k, v, count = 0;
-    if (e.userId) w.gtag("config", String(s.measurementId), {user_id: String(e.userId), send_page_view: false});
-    for (k in t) {
-      if (!Object.prototype.hasOwnProperty.call(t, k) || Object.prototype.hasOwnProperty.call(pii, k)) continue;
-      v = t[k];
-      if ((typeof v === "string" && v.indexOf("@") < 0) || typeof v === "number" || typeof v === "boolean") {
-        props[String(k).replace(/[^A-Za-z0-9_]/g, "_").slice(0, 24)] = v;
-        count++;
-      }
-    }
-    if (count) w.gtag("set", "user_properties", props);
-  },
-
-  track: function (e, s, w) {
-    var recommended = {
-      "Products Searched": "search", "Product List Viewed": "view_item_list", "Product Clicked": "select_item",
-      "Product Viewed": "view_item", "Product Added": "add_to_cart", "Product Removed": "remove_from_cart",
-      "Cart Viewed": "view_cart", "Product Added to Wishlist": "add_to_wishlist", "Checkout Started": "begin_checkout",
-      "Payment Info Entered": "add_payment_info", "Order Completed": "purchase", "Order Refunded": "refund",
-      "Promotion Viewed": "view_promotion", "Promotion Clicked": "select_promotion", "Product Shared": "share",
-      "Signed Up": "sign_up", "Signed In": "login"
-    };
-    var p = e.properties || {}, name, params = {}, k, v, list, items = [], i, item, one;
-    if (Object.prototype.hasOwnProperty.call(recommended, e.event)) {
-      name = recommended[e.event];
-      list = p.products && p.products.length ? p.products : (p.product_id || p.sku || p.name ? [p] : []);
-      for (i = 0; i < list.length; i++) {
-        item = list[i] || {};
-        one = {};
-        if (item.product_id || item.sku) one.item_id = String(item.product_id || item.sku);
-        if (item.name) one.item_name = String(item.name);
-        if (item.category) one.item_category = String(item.category);
-        if (item.brand) one.item_brand = String(item.brand);
-        if (item.variant) one.item_variant = String(item.variant);
-        if (item.coupon) one.coupon = String(item.coupon);
-        if (item.price !== undefined) one.price = Number(item.price);
-        if (item.quantity !== undefined) one.quantity = Number(item.quantity);
-        if (item.position !== undefined) one.index = Number(item.position);
-        items.push(one);
-      }
-      if (items.length) params.items = items;
-      if (p.currency) params.currency = String(p.currency);
-      v = p.value !== undefined ? p.value : (p.revenue !== undefined ? p.revenue : p.total);
-      if (v === undefined && list.length === 1 && list[0].price !== undefined) v = Number(list[0].price) * Number(list[0].quantity || 1);
-      if (v !== undefined) params.value = Number(v);
-      if (p.order_id) params.transaction_id = String(p.order_id);
-      if (p.tax !== undefined) params.tax = Number(p.tax);
-      if (p.shipping !== undefined) params.shipping = Number(p.shipping);
-      if (p.coupon) params.coupon = String(p.coupon);
-      if (p.query) params.search_term = String(p.query);
-      if (p.list_id) params.item_list_id = String(p.list_id);
-      if (p.list_name || p.category) params.item_list_name = String(p.list_name || p.category);
-      if (p.method) params.method = String(p.method);
-      if (p.promotion_id) params.promotion_id = String(p.promotion_id);
-      if (p.creative) params.creative_name = String(p.creative);
-    } else {
-      /* custom event: GA4 names are letters, digits and underscores, 40 characters at most */
-      name = String(e.event).replace(/[^A-Za-z0-9_]+/g, "_").replace(/^_+|_+$/g, "").slice(0, 40) || "event";
-      for (k in p) {
-        if (!Object.prototype.hasOwnProperty.call(p, k)) continue;
-        v = p[k];
-        if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
-          params[String(k).replace(/[^A-Za-z0-9_]/g, "_").slice(0, 40)] = v;
-        }
-      }
-    }
-    w.gtag("event", name, params);
+    return !!(dl && typeof dl.push === "function" && dl.push !== Array.prototype.push);
   },
 
   page: function (e, s, w) {
-    var p = e.properties || {}, params = {};
-    if (s.sendPageView === false) return;
-    if (p.title !== undefined) params.page_title = p.title;
-    if (p.url !== undefined) params.page_location = p.url;
-    if (p.referrer) params.page_referrer = p.referrer;
-    w.gtag("event", "page_view", params);
+    var c = {allow_ad_personalization_signals: s.allowAdPersonalizationSignals !== false,
+             allow_google_signals: s.allowGoogleSignals !== false};
+    /* setting -> config parameter, sent when set and not gtag's own default (Segment's rules) */
+    var opt = {cookieDomain: ["cookie_domain", "auto"], cookieExpirationInSeconds: ["cookie_expires", 63072000],
+               cookiePath: ["cookie_path", "/"], cookiePrefix: ["cookie_prefix"], cookieFlags: ["cookie_flags"]};
+    var cats = (s.consentSettings || {}).categories || [], prefs = ((e.context || {}).consent || {}).categoryPreferences;
+    var types = ["ad_storage", "analytics_storage", "ad_user_data", "ad_personalization"], update = {}, k, v, i;
+    if (s.enableConsentMode === true) {
+      /* granted when the visitor granted every consent category of this instance (the source's consent) */
+      for (i = 0; i < cats.length; i++) if (!prefs || prefs[cats[i]] !== true) cats = [];
+      for (i = 0; cats.length && i < types.length; i++) update[types[i]] = "granted";
+      w.gtag("consent", "update", update);
+    }
+    for (k in opt) {
+      v = s[k];
+      if (v !== undefined && v !== null && v !== "" && v !== opt[k][1] && !(v instanceof Array && !v.length)) c[opt[k][0]] = v;
+    }
+    if (s.cookieUpdate === false) c.cookie_update = false;
+    if (s.pageView === false) c.send_page_view = false;
+    w.gtag("config", String(s.measurementID), c);
   },
 
-  group: function (e, s, w) {
-    if (e.groupId) w.gtag("event", "join_group", {group_id: String(e.groupId)});
+  track: function (e, s, w) {
+    /* Segment event|GA4 event|parameters (items: multi-product items[], item: single-product items[]) */
+    var table = ("Payment Info Entered|add_payment_info|currency value coupon payment_type items;" +
+      "Product Added|add_to_cart|currency value item;Product Added to Wishlist|add_to_wishlist|currency value item;" +
+      "Checkout Started|begin_checkout|currency value coupon items;Signed In|login|method;" +
+      "Order Completed|purchase|currency transaction_id total coupon tax shipping items;" +
+      "Order Refunded|refund|currency transaction_id total affiliation shipping tax items;" +
+      "Product Removed|remove_from_cart|currency value item;Products Searched|search|search_term;" +
+      "Product Clicked|select_item|item_list_id item_list_name item;" +
+      "Promotion Clicked|select_promotion|creative_slot location_id promotion_id promotion_name item;" +
+      "Signed Up|sign_up|method;Cart Viewed|view_cart|currency value items;" +
+      "Product Viewed|view_item|currency value item;Product List Viewed|view_item_list|item_list_id item_list_name items;" +
+      "Promotion Viewed|view_promotion|creative_slot location_id promotion_id promotion_name item").split(";");
+    /* where a GA4 parameter comes from in Segment's spec (the actions' field defaults), when not the same name */
+    var from = {payment_type: "payment_method", transaction_id: "order_id", search_term: "query",
+                creative_slot: "creative", location_id: "position", promotion_name: "name"};
+    var p = e.properties || {}, ev = String(e.event || ""), params = {send_to: String(s.measurementID)};
+    var row, fields, i, k, v;
+    for (i = 0; i < table.length; i++) if (table[i].split("|")[0] === ev) row = table[i].split("|");
+    /* Custom Event: spaces become underscores; Segment's default mapping sends no event parameters */
+    if (!row) return w.gtag("event", ev.replace(/^\s+|\s+$/g, "").replace(/\s/g, "_"), params);
+    fields = row[2].split(" ");
+    for (i = 0; i < fields.length; i++) {
+      k = fields[i];
+      if (k === "items" || k === "item") {
+        v = this.items(p, k === "items");
+        k = "items";
+      } else {
+        v = p[from[k] || k];
+        if (k === "total") k = "value";
+      }
+      if (v !== undefined && v !== null) params[k] = v;
+    }
+    w.gtag("event", row[1], params);
   },
 
-  reset: function (s, w) {
-    /* signed out: the user-ID guide says to send user_id null */
-    w.gtag("config", String(s.measurementId), {user_id: null, send_page_view: false});
+  /* items[] from properties.products (Segment's @arrayPath default); a single-product event without `products`
+     describes its one product at the top level, so that product is the item (see docs/DESTINATIONS.md) */
+  items: function (p, multi) {
+    var list = p.products instanceof Array ? p.products : null, out = [], i, q, item, k;
+    var fields = {item_id: "product_id", item_name: "name", affiliation: "affiliation", coupon: "coupon",
+                  item_brand: "brand", item_category: "category", item_variant: "variant", price: "price",
+                  quantity: "quantity"};
+    if (multi) fields.index = "position";
+    if (!list && !multi && (p.product_id || p.sku)) list = [p];
+    if (!list) return null;
+    for (i = 0; i < list.length; i++) {
+      q = list[i] || {};
+      item = {};
+      for (k in fields) if (q[fields[k]] !== undefined && q[fields[k]] !== null) item[k] = q[fields[k]];
+      out.push(item);
+    }
+    return out;
   }
 });

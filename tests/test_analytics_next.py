@@ -13,9 +13,9 @@ from tests.support.workspaces import web_source
 UMD = REPO / "tests" / "js" / "node_modules" / "@segment" / "analytics-next" / "dist" / "umd"
 DESTINATIONS = [
     {"destination": "Mixpanel", "name": "Mixpanel", "mode": "device", "settings": {"token": "mp-token-42"}},
-    {"destination": "Google Analytics", "name": "GA4", "mode": "device", "settings": {"measurementId": "G-NEXT42"}},
+    {"destination": "Google Analytics", "name": "GA4", "mode": "device", "settings": {"measurementID": "G-NEXT42"}},
     {"destination": "Amplitude", "name": "Amplitude", "mode": "device", "settings": {"apiKey": "amp-key-42"}},
-    {"destination": "Hotjar", "name": "Hotjar", "mode": "device", "settings": {"siteId": "4242"}},
+    {"destination": "Hotjar", "name": "Hotjar", "mode": "device", "settings": {"hjid": 4242}},
     {"destination": "Mixpanel", "name": "Mixpanel EU", "mode": "cloud", "settings": {"token": "mp-eu"}},
 ]
 PAGE = """<!doctype html><html><head><title>next</title>

@@ -10,7 +10,7 @@ from tests.support.workspaces import web_source
 DESTINATIONS = [
     {"destination": "Mixpanel", "name": "Mixpanel", "mode": "device", "settings": {"token": "mp-token"},
      "consent_categories": ["analytics"]},
-    {"destination": "Hotjar", "name": "Hotjar", "mode": "device", "settings": {"siteId": "4242"},
+    {"destination": "Hotjar", "name": "Hotjar", "mode": "device", "settings": {"hjid": 4242},
      "consent_categories": ["analytics"]},
     {"destination": "Facebook Pixel", "name": "Pixel", "mode": "device", "settings": {"pixelId": "777"},
      "consent_categories": ["advertising"]},
@@ -26,8 +26,9 @@ def _open(page, cdn, script="", load_options=None):
 
 
 def _tracked(page, destination, event):
-    methods = {"Mixpanel": "track", "Hotjar": "event", "Facebook Pixel": "trackCustom", "Amplitude": "track"}
-    return [c for c in vendor_calls(page, destination) if c["method"] == methods[destination] and c["args"][0] == event]
+    methods = {"Mixpanel": "track", "Hotjar": "event", "Facebook Pixel": "trackSingleCustom", "Amplitude": "track"}
+    at = 1 if destination == "Facebook Pixel" else 0  # trackSingleCustom(pixelId, event, ...)
+    return [c for c in vendor_calls(page, destination) if c["method"] == methods[destination] and c["args"][at] == event]
 
 
 def test_integrations_at_load_and_per_call_select_destinations(tmp_path, page):
@@ -64,7 +65,7 @@ def test_consent_gates_loading_and_delivery_and_can_be_granted_later(tmp_path, p
         page.wait_for_function("analytics.destinations()['Facebook Pixel'].state === 'ready'", timeout=10_000)
         page.evaluate("analytics.track('After consent')")
         page.wait_for_function("(window.__bundlesmithVendorCalls || []).some(function (c) {"
-                               " return c.destination === 'Facebook Pixel' && c.args[0] === 'After consent' })",
+                               " return c.destination === 'Facebook Pixel' && c.args[1] === 'After consent' })",
                                timeout=5_000)
         assert stubs.requested["facebook-pixel"] == 1
         assert _tracked(page, "Facebook Pixel", "Before consent") == []

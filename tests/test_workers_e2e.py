@@ -34,7 +34,7 @@ WORKERS = 4
 def _write(root: Path, endpoint: str, tokens: dict[str, str]) -> None:
     write_workspace(root, sources={sid: web_source(sid, [
         {"destination": "Mixpanel", "name": "Mixpanel", "mode": "device", "settings": {"token": token}},
-        {"destination": "Google Analytics", "name": "GA", "mode": "device", "settings": {"measurementId": f"G-{token}"}},
+        {"destination": "Google Analytics", "name": "GA", "mode": "device", "settings": {"measurementID": f"G-{token}"}},
     ]) for sid, token in tokens.items()}, targets={
         "prod": {"url": f"s3://{BUCKET}/site", "region": REGION, "endpoint_url": endpoint}})
 

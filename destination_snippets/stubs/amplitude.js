@@ -12,6 +12,7 @@
   function Identify() { this._ops = {}; }
   Identify.prototype.set = function (k, v) { (this._ops.$set = this._ops.$set || {})[k] = v; return this; };
   Identify.prototype.setOnce = function (k, v) { (this._ops.$setOnce = this._ops.$setOnce || {})[k] = v; return this; };
+  Identify.prototype.add = function (k, v) { (this._ops.$add = this._ops.$add || {})[k] = v; return this; };
   Identify.prototype.getUserProperties = function () { return this._ops; };
   function Revenue() { this._fields = {}; }
   Revenue.prototype.setPrice = function (v) { this._fields.price = v; return this; };
@@ -27,6 +28,7 @@
     track: function () { record("track", arguments); return {promise: Promise.resolve()}; },
     identify: function (id) { record("identify", [id && id.getUserProperties ? id.getUserProperties() : id]); },
     setUserId: function () { record("setUserId", arguments); },
+    setDeviceId: function () { record("setDeviceId", arguments); },
     setGroup: function () { record("setGroup", arguments); },
     revenue: function (r) { record("revenue", [r && r._fields ? r._fields : r]); },
     reset: function () { record("reset", arguments); }

@@ -11,11 +11,13 @@
   }
   function recorder(method) { return function () { record(method, arguments); }; }
   methods = ["track", "identify", "register", "register_once", "unregister", "alias", "reset", "set_group",
-    "add_group", "remove_group", "track_pageview", "time_event", "set_config"];
+    "add_group", "remove_group", "track_pageview", "time_event", "set_config", "name_tag", "track_links", "track_forms"];
   for (i = 0; i < methods.length; i++) lib[methods[i]] = recorder(methods[i]);
   lib.people = {};
   methods = ["set", "set_once", "unset", "increment", "append", "union", "track_charge", "delete_user"];
   for (i = 0; i < methods.length; i++) lib.people[methods[i]] = recorder("people." + methods[i]);
+  lib.get_property = function () { return undefined; };
+  lib.get_distinct_id = function () { return "stub-distinct-id"; };
   lib.get_group = function (key, id) {
     return {
       set: function () { record("get_group(" + key + "," + id + ").set", arguments); },

@@ -1,17 +1,57 @@
-/* Recording stub for Vero m.js (answers https://d3qxef4rp70elm.cloudfront.net/m.js).
- * Like m.js it replaces the _veroq array with an object whose push runs commands, replays the queued ones and
- * sets _veroq.ready. Each push([command, ...]) is recorded with method = command. */
+/* Checking stub for Vero m.js (answers https://d3qxef4rp70elm.cloudfront.net/m.js).
+ * Like m.js it replaces the push of the _veroq array with its command runner (the loaded signal Segment checks) and
+ * replays the queued commands. Each push([command, ...]) is checked against Vero's documented JavaScript API
+ * (init {api_key}; user {id or email, ...}; track name[, data[, extras]]; trackPageview; reidentify newId[, oldId];
+ * unsubscribe/resubscribe {id} or id; tags {id?, add?|remove?: [...]}) and recorded with method = command; a push that
+ * breaks it is recorded as "invalid:<command>" and its reason pushed to window.__bundlesmithVendorErrors. */
 (function (w) {
-  var NAME = "Vero", queued = w._veroq || [], q, i;
+  var NAME = "Vero", queued = w._veroq || [], q, i, initialised = false;
   function record(method, args) {
     var copy;
     args = Array.prototype.slice.call(args || [], 0);
     try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
     (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
   }
-  q = w._veroq = {
-    ready: true,
-    push: function (command) { if (command && command.length) record(String(command[0]), command.slice(1)); }
+  function isObj(o) { return o !== null && typeof o === "object" && !(o instanceof Array); }
+  function isId(v) { return (typeof v === "string" && v !== "") || typeof v === "number"; }
+  function check(c) {
+    var n = c.length;
+    if (c[0] !== "init" && !initialised) return "the init command must come first";
+    switch (c[0]) {
+      case "init":
+        return n === 2 && isObj(c[1]) && typeof c[1].api_key === "string" && c[1].api_key ? null : "init takes {api_key}";
+      case "user":
+        if (n !== 2 || !isObj(c[1])) return "user takes one object of attributes";
+        return isId(c[1].id) || isId(c[1].email) ? null : "user needs an id or an email";
+      case "track":
+        if (n < 2 || n > 4 || typeof c[1] !== "string" || !c[1]) return "track takes (name, data, extras)";
+        return (n < 3 || isObj(c[2])) && (n < 4 || isObj(c[3])) ? null : "track data and extras must be objects";
+      case "trackPageview":
+        return n === 1 ? null : "trackPageview takes no arguments";
+      case "reidentify":
+        return (n === 2 || n === 3) && isId(c[1]) && (n === 2 || isId(c[2])) ? null : "reidentify takes (newId, oldId)";
+      case "unsubscribe":
+      case "resubscribe":
+        return n === 2 && (isId(c[1]) || isObj(c[1])) ? null : c[0] + " takes a user id or {id}";
+      case "tags":
+        if (n !== 2 || !isObj(c[1])) return "tags takes one object";
+        return c[1].add instanceof Array || c[1].remove instanceof Array ? null : "tags needs an add or remove list";
+      default:
+        return "unknown _veroq command " + c[0];
+    }
+  }
+  q = w._veroq = queued instanceof Array ? queued : [];
+  q.push = function (command) {
+    var c = command instanceof Array ? command : [command], why = check(c);
+    if (c[0] === "init" && !why) initialised = true;
+    if (why) {
+      (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: why});
+      record("invalid:" + String(c[0]), c.slice(1));
+    } else {
+      record(String(c[0]), c.slice(1));
+    }
+    return 0;
   };
+  queued = queued instanceof Array ? queued.splice(0, queued.length) : [];
   for (i = 0; i < queued.length; i++) q.push(queued[i]);
 })(window);
