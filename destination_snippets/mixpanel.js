@@ -117,7 +117,7 @@ adapter({
     for (k in {distinct_id: 1, ip: 1, mp_name_tag: 1, mp_note: 1, token: 1}) delete props[k]; /* Mixpanel's own */
     props = this._flatten(this._dates(props));
     if (s.people) {
-      if (this._has(s.eventIncrements, event)) {
+      if (this._has(s.eventIncrements && s.eventIncrements.length ? s.eventIncrements : s.increments, event)) {
         mp.people.increment(event);
         mp.people.set("Last " + event, new Date());
       }
