@@ -17,7 +17,9 @@ run: $(STAMP)
 
 JSDEPS  := tests/js/node_modules/.installed
 
+# The floors first (import-linter contracts in pyproject.toml): a wrong import fails before any test runs.
 test: $(TSTAMP) chromium $(JSDEPS)
+	@out=$$($(BIN)/lint-imports --no-cache --no-logo 2>&1) || { echo "$$out"; exit 1; }
 	@$(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 # Segment's own packages, which browser tests check our output against (npm registry; never bundled).

@@ -3,10 +3,10 @@
     .venv/bin/python bench/change_latency.py [--sources 10000] [--edits 20] [--target local|s3] [--workdir DIR]
 
 Writes `bench/build_scale.py`'s synthetic workspace (on /dev/shm by default: this machine's disk throttles sustained
-writes), starts `builder.service.Service` on it (local directory target, or S3 on the threaded moto server), waits
-for the first reconcile, then saves one source file at a time and measures until the status board says the new
-build is published (the publish has returned: the served files are written or uploaded; on the local target the
-benchmark checks that the source's served files on disk hold new bytes at that moment). Prints p50/p95 of the
+writes), starts `bundlesmith.serve.service.Service` on it (local directory target, or S3 on the threaded moto
+server), waits for the first reconcile, then saves one source file at a time and measures until the status board says
+the new build is published (the publish has returned: the served files are written or uploaded; on the local target
+the benchmark checks that the source's served files on disk hold new bytes at that moment). Prints p50/p95 of the
 latency, of the latency beyond the quiet period (the debounce wait, which is deliberate), and of the time until the
 service is idle again (the target's own state, its manifest, written too).
 Target (issue "The service"): p50 <= 100 ms beyond the quiet period on the local target.
@@ -24,8 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.build_scale import write_sources  # noqa: E402
-from builder.service import Service  # noqa: E402
-from builder.watch import QUIET_PERIOD  # noqa: E402
+from bundlesmith.serve.service import Service  # noqa: E402
+from bundlesmith.watch import QUIET_PERIOD  # noqa: E402
 
 
 def _percentile(values: list[float], fraction: float) -> float:

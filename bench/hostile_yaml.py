@@ -69,7 +69,7 @@ def measure(root: Path) -> dict[str, float]:
 
 def run_cli(root: Path) -> tuple[int, str, bool]:
     """Run `bundlesmith validate`; return its exit code, first output line and whether a traceback showed."""
-    out = subprocess.run([sys.executable, "-c", "from builder.cli import main; main()", "validate", str(root)],
+    out = subprocess.run([sys.executable, "-c", "from bundlesmith.cli import main; main()", "validate", str(root)],
                          cwd=REPO, capture_output=True, text=True, timeout=120)
     text = out.stdout + out.stderr
     return out.returncode, text.splitlines()[0] if text else "", "Traceback" in text

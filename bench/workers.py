@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.build_scale import write_sources  # noqa: E402
 
-WORKER_CMD = [sys.executable, "-c", "from builder.cli import main; main()"]
+WORKER_CMD = [sys.executable, "-c", "from bundlesmith.cli import main; main()"]
 
 
 def _queued(sqs, url: str) -> int:
@@ -39,9 +39,9 @@ def _run(endpoint: str, work: Path, sources: int, batch: int, count: int) -> flo
     import boto3
     import requests
 
-    from builder.producer import enqueue_changes
-    from builder.queue import ChangeQueue, create_queues
-    from builder.snapshots import S3SnapshotStore
+    from bundlesmith.workers.producer import enqueue_changes
+    from bundlesmith.workers.queue import ChangeQueue, create_queues
+    from bundlesmith.workers.snapshots import S3SnapshotStore
     from publish.s3 import NO_BOTOCORE_RETRIES
 
     requests.post(f"{endpoint}/moto-api/reset", timeout=10)

@@ -41,7 +41,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from builder.atomic_file import TEMP_PREFIX, atomic_write
+from publish.atomic_file import TEMP_PREFIX, atomic_write
 from publish.manifest import is_private_key
 from publish.plan import sha256_hex
 from publish.s3 import PublishError

@@ -52,6 +52,7 @@ from publish.plan import Plan, SourcePlan, complete_plan, compute_plan, md5_hex,
 from publish.propagation import invalidation_paths, visible_everywhere_by
 from publish.report import PublishReport, SourceResult
 from publish.s3 import PublishError
+from publish.versions import rollback_source
 
 log = logging.getLogger(__name__)
 
@@ -530,7 +531,6 @@ class Publisher:
 
     def rollback(self, source_id: str, to: str | None = None, *, invalidate: bool = False) -> PublishReport:
         """Serve an earlier retained build of `source_id` again (the previous one unless `to` names one)."""
-        from publish.versions import rollback_source
         self.flush_state()
         self._known = None  # a rollback that stops half-way must not leave a listing trusted
         return rollback_source(self, source_id, to, invalidate=invalidate)

@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,8 +115,6 @@ def format_status(status: dict[str, Any], now: float) -> str:
 
 def _time(value: float | None) -> str:
     """Format a Unix time as UTC ISO 8601."""
-    import datetime
-
     if value is None:
         return "never"
     return datetime.datetime.fromtimestamp(value, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -24,8 +24,12 @@ from urllib.parse import urlparse
 from builder.build import SourceOutcome
 from builder.errors import UsageError
 from builder.models import TargetConfig, WorkspaceFile
+from publish.cloudfront import CloudFrontInvalidator
+from publish.local import directory_publisher
 from publish.plan import Plan
+from publish.publisher import Publisher
 from publish.report import PublishReport
+from publish.s3 import NO_BOTOCORE_RETRIES, S3Store
 
 ClientFactory = Callable[[str, TargetConfig], Any]
 
@@ -43,9 +47,8 @@ class Target(Protocol):
 
 def make_client(service: str, target: TargetConfig) -> Any:
     """Create a boto3 client for a target (our retries, not botocore's)."""
-    import boto3
+    import boto3  # imported when a command needs AWS: start-up time of the CLI
 
-    from publish.s3 import NO_BOTOCORE_RETRIES
     endpoint = target.endpoint_url if service == "s3" else None
     return boto3.client(service, region_name=target.region, endpoint_url=endpoint, config=NO_BOTOCORE_RETRIES)
 
@@ -75,17 +78,11 @@ def local_dir(workspace_dir: Path, url: str) -> Path:
 
 def _open_local(workspace_dir: Path, config: WorkspaceFile, target: TargetConfig, make_client: ClientFactory,
                 clock: Callable[[], float], sleep: Callable[[float], None], workers: int) -> Target:
-    from publish.local import directory_publisher
-
     return directory_publisher(local_dir(workspace_dir, target.url), config.cache, config.retention, clock=clock)
 
 
 def _open_s3(workspace_dir: Path, config: WorkspaceFile, target: TargetConfig, make_client: ClientFactory,
              clock: Callable[[], float], sleep: Callable[[float], None], workers: int) -> Target:
-    from publish.cloudfront import CloudFrontInvalidator
-    from publish.publisher import Publisher
-    from publish.s3 import S3Store
-
     parsed = urlparse(target.url)
     if not parsed.netloc:
         raise UsageError(f"target URL {target.url!r} names no bucket; expected s3://BUCKET/PREFIX")

@@ -14,17 +14,41 @@ The next publish of the workspace serves its config again: the files stay the so
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable
+from typing import Any, Protocol
 
 from builder.errors import UsageError
-from publish.manifest import add_event, build_record_key, decode_build_record, snapshot_key
+from builder.models import CacheConfig
 from publish.cache_policy import entry_cache_control
+from publish.manifest import add_event, build_record_key, decode_build_record, snapshot_key
 from publish.propagation import visible_everywhere_by
 from publish.report import PublishReport, SourceResult
 from publish.s3 import PublishError
 
-if TYPE_CHECKING:
-    from publish.publisher import Publisher
+
+class RollbackStore(Protocol):
+    """The store calls a rollback makes."""
+
+    def get(self, key: str) -> bytes | None: ...
+    def copy(self, source: str, key: str, content_type: str, cache_control: str) -> None: ...
+    def delete(self, keys: Iterable[str]) -> None: ...
+
+
+class RollbackHost(Protocol):
+    """What a rollback needs of its publisher: the target's state, its store, and the invalidation it runs.
+
+    `publish.publisher.Publisher` is one; naming the calls here keeps this module below the publisher.
+    """
+
+    store: RollbackStore
+    cache: CacheConfig
+    clock: Callable[[], float]
+    etag: str
+
+    def read_state(self) -> tuple[dict[str, Any], dict[str, str]]: ...
+    def write_state(self, manifest: dict[str, Any], listing: dict[str, str]) -> None: ...
+    def invalidate_changed(self, manifest: dict[str, Any], changed: list[str], report: PublishReport,
+                           wanted: bool) -> None: ...
 
 
 def choose_build(ids: list[str], current: str | None, to: str | None) -> str:
@@ -40,7 +64,7 @@ def choose_build(ids: list[str], current: str | None, to: str | None) -> str:
     return ids[position - 1]
 
 
-def rollback_source(publisher: Publisher, source_id: str, to: str | None, *, invalidate: bool) -> PublishReport:
+def rollback_source(publisher: RollbackHost, source_id: str, to: str | None, *, invalidate: bool) -> PublishReport:
     """Copy an earlier build's entry objects back over the served ones and record the rollback."""
     manifest, listing = publisher.read_state()
     state = manifest["sources"].get(source_id)

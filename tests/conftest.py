@@ -12,7 +12,7 @@ from builder.catalog import Catalog, load_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
-BUNDLESMITH = [sys.executable, "-c", "from builder.cli import main; main()"]  # the CLI, as a subprocess
+BUNDLESMITH = [sys.executable, "-c", "from bundlesmith.cli import main; main()"]  # the CLI, as a subprocess
 
 
 @pytest.fixture(scope="session")

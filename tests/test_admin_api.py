@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from builder.admin_api import ApiServer, create_app
-from builder.api_values import MASK
 from builder.build import SourceBuild
 from builder.catalog import load_catalog
 from builder.errors import UsageError
+from bundlesmith.serve.admin_api import ApiServer, create_app
+from bundlesmith.serve.api_values import MASK
 from tests.conftest import BUNDLESMITH, REPO
 from tests.support.publishing import build, copy_acme
 from tests.support.service import TOKEN, live_service, published
@@ -228,7 +228,7 @@ def test_a_host_the_service_does_not_answer_to_is_refused_even_with_the_token(li
 
 
 def test_a_host_added_with_allowed_host_is_answered(tmp_path):
-    from builder.admin_gate import allowed_hosts
+    from bundlesmith.serve.admin_gate import allowed_hosts
 
     with live_service(copy_acme(tmp_path), allowed=allowed_hosts(None, ["admin.acme.internal"])) as running:
         assert running.api("GET", "/api/v1/sources", headers={"Host": "admin.acme.internal:8585"}).status_code == 200

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from builder.admin_gate import (MAX_BODY_BYTES, allowed_hosts, check_host, check_json_values, check_length,
+from bundlesmith.serve.admin_gate import (MAX_BODY_BYTES, allowed_hosts, check_host, check_json_values, check_length,
                                 check_token, host_name)
 from tests.support.publishing import copy_acme
 from tests.support.service import TOKEN, live_service

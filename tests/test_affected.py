@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.affected import Affected, SourceUse, affected
+from bundlesmith.serve.affected import Affected, SourceUse, affected
 
 ROOT, TEMPLATES, SNIPPETS = Path("/ws"), Path("/pkg/templates"), Path("/pkg/destination_snippets")
 USES = {

@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from builder.api_values import (MASK, MaskedWithoutValue, first_difference, mask_instance, redact_problems,
-                                same_value, unmask_settings)
 from builder.catalog import load_catalog
-from builder.connections import edit_destinations
+from bundlesmith.serve.api_values import (MASK, MaskedWithoutValue, first_difference, mask_instance, redact_problems,
+                                same_value, unmask_settings)
+from bundlesmith.serve.connections import edit_destinations
 
 TEXT = """id: shop
 name: Shop

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from builder.cli import main
+from bundlesmith.cli import main
 from publish.directory import DirectoryStore
 from publish.s3 import PublishError
 from tests.conftest import SAMPLES

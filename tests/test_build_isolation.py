@@ -18,16 +18,16 @@ import pytest
 from click.testing import CliRunner
 
 from builder import resources
-from builder.affected import Affected
 from builder.assets import Assets
 from builder.build import Builder, SourceBuild, SourceFailure
 from builder.catalog import load_catalog
-from builder.cli import main
-from builder.incremental import LiveWorkspace
 from builder.models import SourceFile, WorkspaceFile
 from builder.parallel import build_parallel
-from builder.preview import PreviewSite
 from builder.workspace import SourceConfig, Workspace, load_workspace
+from bundlesmith.cli import main
+from bundlesmith.preview.preview import PreviewSite
+from bundlesmith.serve.affected import Affected
+from bundlesmith.serve.incremental import LiveWorkspace
 from tests.support.service import live_service
 from tests.support.workspaces import BASE_WORKSPACE, web_source, write_workspace
 from tests.test_webhooks import Listener

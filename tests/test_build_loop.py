@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import threading
 
-from builder.affected import Affected
-from builder.build_loop import BuildCache, BuildLoop
+from bundlesmith.serve.affected import Affected
+from bundlesmith.serve.build_loop import BuildCache, BuildLoop
 
 
 def _files(*names: str) -> Affected:

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from builder.changes import Change, ChangeFormatError, Version, decide, decode_change, encode_change, split_change
+from bundlesmith.workers.changes import (Change, ChangeFormatError, Version, decide, decode_change, encode_change,
+                                         split_change)
 
 V = Version(42, "ab" * 32)
 

@@ -7,8 +7,8 @@ import logging
 import pytest
 from click.testing import CliRunner
 
-from builder.cli import LOG_FORMAT, main
-from builder.terminal import EscapingFormatter, escape_controls
+from bundlesmith.cli import LOG_FORMAT, main
+from bundlesmith.terminal import EscapingFormatter, escape_controls
 from tests.conftest import SAMPLES
 from tests.support.workspaces import write_workspace
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from builder.connections import ApiError, edit_destinations, etag_of, write_if_match
+from bundlesmith.serve.connections import ApiError, edit_destinations, etag_of, write_if_match
 
 TEXT = """# The storefront: our main web property.
 id: shop

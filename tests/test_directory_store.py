@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from builder.preview_server import parse_headers_text
+from bundlesmith.preview.preview_server import parse_headers_text
 from publish.directory import JOURNAL, KEY_RULE, DirectoryStore, HeadersFile
 from publish.plan import sha256_hex
 from publish.s3 import PublishError

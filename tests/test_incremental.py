@@ -1,9 +1,9 @@
 """The service's in-memory workspace: edits reload one file, and problems read as `bundlesmith validate` says them."""
 from __future__ import annotations
 
-from builder.affected import Affected
 from builder.build import SourceFailure
-from builder.incremental import LiveWorkspace
+from bundlesmith.serve.affected import Affected
+from bundlesmith.serve.incremental import LiveWorkspace
 from tests.support.workspaces import web_source, write_workspace
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from builder.build import SourceBuild
-from builder.cli import main
+from bundlesmith.cli import main
 from publish.directory import DirectoryStore
 from publish.local import directory_publisher
 from publish.s3 import PublishError

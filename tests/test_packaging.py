@@ -21,7 +21,7 @@ def test_installed_wheel_builds_the_samples(tmp_path):
     assert (site / "builder" / "_data" / "destination_snippets" / "catalog.yaml").is_file()
 
     env = {**os.environ, "PYTHONPATH": str(site)}
-    code = ("import sys, builder, builder.resources as r; from builder.cli import main;"
+    code = ("import sys, builder, builder.resources as r; from bundlesmith.cli import main;"
             "print(builder.__file__, r.templates_dir(), file=sys.stderr); main()")
     out = tmp_path / "out"
     result = subprocess.run([sys.executable, "-c", code, "build", str(SAMPLES / "acme"), "--out", str(out)],

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from builder.preview import ScaledClock, open_preview, preview_config
-from builder.preview_pages import load_options
-from builder.preview_server import parse_headers_text
 from builder.workspace import load_workspace_file
+from bundlesmith.preview.preview import ScaledClock, open_preview, preview_config
+from bundlesmith.preview.preview_pages import load_options
+from bundlesmith.preview.preview_server import parse_headers_text
 from tests.conftest import SAMPLES
 from tests.support.live import build_into
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.preview import open_preview
+from bundlesmith.preview.preview import open_preview
 from tests.conftest import SAMPLES
 from tests.support.stubs import StubbedVendors
 
@@ -167,7 +167,7 @@ def test_simulated_cache_keeps_the_old_settings_until_the_modelled_expiry(acme, 
 def test_a_page_of_another_origin_cannot_fill_the_collector_while_the_test_page_still_can(acme, page):
     from http.server import BaseHTTPRequestHandler
 
-    from builder.http_thread import BackgroundHttpServer
+    from bundlesmith.http_thread import BackgroundHttpServer
 
     class Elsewhere(BaseHTTPRequestHandler):  # any site the tester happens to open, here on another port
         def log_message(self, *args: object) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from builder.errors import UsageError
-from builder.preview import check_listen_host, open_preview
-from builder.preview_server import MAX_BODY, MAX_STORED_BYTES, PreviewServer
+from bundlesmith.preview.preview import check_listen_host, open_preview
+from bundlesmith.preview.preview_server import MAX_BODY, MAX_STORED_BYTES, PreviewServer
 from tests.conftest import BUNDLESMITH, REPO, SAMPLES
 
 

@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from builder.affected import Affected
 from builder.assets import Assets
 from builder.build import Builder, SourceBuild, SourceFailure
-from builder.cli import main
-from builder.incremental import LiveWorkspace
 from builder.models import SourceFile, WorkspaceFile
 from builder.parallel import build_parallel
 from builder.workspace import SourceConfig, Workspace, load_workspace
+from bundlesmith.cli import main
+from bundlesmith.serve.affected import Affected
+from bundlesmith.serve.incremental import LiveWorkspace
 from tests.support.workspaces import BASE_WORKSPACE, MARKER, marked_instances, write_workspace
 
 def _source(source_id: str, source_type: str, destinations: list[dict]) -> dict:

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from moto import mock_aws
 
 import publish.targets
-from builder.cli import main
+from bundlesmith.cli import main
 from tests.support.moto_s3 import BUCKET, FaultInjector, PutRecorder, cloudfront_client, create_distribution
 from tests.support.moto_s3 import fake_credentials, s3_client
 from tests.support.publishing import copy_acme, edit

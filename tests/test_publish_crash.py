@@ -10,9 +10,9 @@ import subprocess
 import threading
 from pathlib import Path
 
-from builder.atomic_file import TEMP_PREFIX
 from builder.build import SourceBuild
-from builder.preview_server import parse_headers_text
+from bundlesmith.preview.preview_server import parse_headers_text
+from publish.atomic_file import TEMP_PREFIX
 from tests.conftest import BUNDLESMITH, REPO
 from tests.support.moto_s3 import BUCKET, REGION, fake_credentials, list_keys, s3_client, threaded_moto
 from tests.support.publishing import build

@@ -17,8 +17,8 @@ import requests
 from click.testing import CliRunner
 
 from builder.catalog import Catalog
-from builder.cli import main
-from builder.preview import open_preview
+from bundlesmith.cli import main
+from bundlesmith.preview.preview import open_preview
 from tests.support.service import live_service
 from tests.support.workspaces import MARKER, marked_instances, web_source, write_workspace
 from tests.test_webhooks import Listener

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from builder.cli import main
+from bundlesmith.cli import main
 from tests.support.workspaces import web_source, write_workspace
 
 FIXTURE = Path(__file__).parent / "fixtures" / "segment_device_settings.json"

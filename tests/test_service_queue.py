@@ -5,11 +5,11 @@ from __future__ import annotations
 import boto3
 from click.testing import CliRunner
 
-from builder.changes import decode_change
-from builder.cli import main
-from builder.producer import enqueue_changes
-from builder.queue import ChangeQueue, create_queues
-from builder.snapshots import LocalSnapshotStore, unpack_snapshot
+from bundlesmith.cli import main
+from bundlesmith.workers.changes import decode_change
+from bundlesmith.workers.producer import enqueue_changes
+from bundlesmith.workers.queue import ChangeQueue, create_queues
+from bundlesmith.workers.snapshots import LocalSnapshotStore, unpack_snapshot
 from publish.s3 import NO_BOTOCORE_RETRIES
 from tests.support.moto_s3 import REGION, fake_credentials, threaded_moto
 from tests.support.publishing import copy_acme, edit

@@ -6,9 +6,10 @@ import gzip
 import pytest
 from moto import mock_aws
 
-from builder.changes import Version
 from builder.errors import UsageError
-from builder.snapshots import LocalSnapshotStore, S3SnapshotStore, SnapshotError, pack_workspace, unpack_snapshot
+from bundlesmith.workers.changes import Version
+from bundlesmith.workers.snapshots import (LocalSnapshotStore, S3SnapshotStore, SnapshotError, pack_workspace,
+                                          unpack_snapshot)
 from tests.support.moto_s3 import BUCKET, fake_credentials, s3_client
 from tests.support.workspaces import web_source, write_workspace
 
@@ -74,7 +75,7 @@ def test_s3_numbers_are_taken_with_if_none_match(tmp_path, monkeypatch):
 
 
 def test_snapshots_hold_private_settings_so_they_never_go_into_a_bucket_the_workspace_publishes_to(tmp_path):
-    from builder.worker import snapshot_store_for
+    from bundlesmith.workers.worker import snapshot_store_for
 
     root = write_workspace(tmp_path / "ws", sources={"site": web_source("site")},
                            targets={"production": {"url": "s3://cdn-bucket/site"}})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.watch import Debouncer, Watcher, event_paths, is_ignored
+from bundlesmith.watch import Debouncer, Watcher, event_paths, is_ignored
 
 
 def test_a_burst_is_due_after_the_quiet_period():

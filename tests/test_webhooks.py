@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 from pydantic import ValidationError
 
-from builder.cli import _webhook_options, main
-from builder.http_thread import BackgroundHttpServer
 from builder.models import WebhookConfig
-from builder.webhooks import HOSTS_ENV, SIGNATURE_HEADER, WebhookSender, sign, verify
+from bundlesmith.cli import _webhook_options, main
+from bundlesmith.http_thread import BackgroundHttpServer
+from bundlesmith.serve.webhooks import HOSTS_ENV, SIGNATURE_HEADER, WebhookSender, sign, verify
 from tests.support.publishing import copy_acme, edit
 from tests.support.service import live_service
 
@@ -119,7 +119,7 @@ def test_the_service_notifies_a_failed_build_and_a_good_publish(tmp_path, monkey
 
 
 def test_a_redirect_is_not_followed_and_counts_as_a_failed_delivery(caplog):
-    caplog.set_level(logging.INFO, logger="builder.webhooks")
+    caplog.set_level(logging.INFO, logger="bundlesmith.serve.webhooks")
     with Listener() as elsewhere, Listener(redirect_to=elsewhere.hook_url + "?stolen") as first:
         hook = WebhookConfig(url=first.hook_url + "?token=hook-path-secret", secret_env="HOOK_SECRET")
         with WebhookSender([hook], "acme", env={"HOOK_SECRET": "s3cret"}, backoff=0.01) as sender:
@@ -160,7 +160,7 @@ def test_a_url_that_escaped_validation_is_checked_again_before_sending():
 
 
 def test_a_host_outside_the_operators_allow_list_is_never_posted_to(caplog):
-    caplog.set_level(logging.WARNING, logger="builder.webhooks")
+    caplog.set_level(logging.WARNING, logger="bundlesmith.serve.webhooks")
     with Listener() as listener:
         hook = WebhookConfig(url=listener.hook_url)
         with WebhookSender([hook], "acme", allowed_hosts=["hooks.acme.example"]) as sender:

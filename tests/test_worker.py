@@ -9,12 +9,12 @@ import boto3
 import pytest
 
 from builder.build import SourceBuild
-from builder.changes import Change, encode_change
-from builder.producer import enqueue_changes
-from builder.queue import ChangeQueue, create_queues
-from builder.snapshots import S3SnapshotStore, pack_workspace
-from builder.worker import Worker
-from publish.guard import LockBusy, SourceGuard, lock_key, merge_held, open_guard
+from bundlesmith.workers.changes import Change, encode_change
+from bundlesmith.workers.guard import LockBusy, SourceGuard, lock_key, merge_held, open_guard
+from bundlesmith.workers.producer import enqueue_changes
+from bundlesmith.workers.queue import ChangeQueue, create_queues
+from bundlesmith.workers.snapshots import S3SnapshotStore, pack_workspace
+from bundlesmith.workers.worker import Worker
 from publish.manifest import MANIFEST_KEY
 from publish.s3 import NO_BOTOCORE_RETRIES
 from tests.support.moto_s3 import BUCKET, REGION, PutRecorder, fake_credentials, s3_client, threaded_moto
@@ -123,7 +123,7 @@ def test_a_malformed_message_goes_to_the_dlq_with_its_reason(aws, tmp_path):
 def test_a_message_that_keeps_failing_is_retried_then_dead_lettered_with_the_reason(aws, tmp_path):
     endpoint, s3, queue, dlq = aws
     root = _write(tmp_path / "ws", endpoint, {"a": "tok_a"})
-    version, _ = S3SnapshotStore(s3, BUCKET, "site").create(__import__("builder.snapshots").snapshots.pack_workspace(root))
+    version, _ = S3SnapshotStore(s3, BUCKET, "site").create(pack_workspace(root))
     missing = f"s3://{BUCKET}/site/.bundlesmith/snapshots/000000000099.json.gz"
     queue.send([encode_change(Change(version, missing, ("a",)))])
     worker = _worker(endpoint, s3, queue, tmp_path)
@@ -157,7 +157,7 @@ def test_concurrent_publishes_of_different_sources_lose_no_manifest_update(aws, 
     root = _write(tmp_path / "ws", endpoint, {f"s{i}": f"tok_{i}" for i in range(8)})
     config, outcomes = build(root)
     guard = open_guard(root, config, "prod", make_client=lambda s, t: s3_client(endpoint))
-    from builder.changes import Version
+    from bundlesmith.workers.changes import Version
     start = threading.Barrier(len(outcomes), timeout=30)
 
     def publish(outcome: SourceBuild) -> None:

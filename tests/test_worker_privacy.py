@@ -2,8 +2,8 @@
 snapshot: a source that would publish another source's secret is not built, the others are published."""
 from __future__ import annotations
 
-from builder.producer import enqueue_changes
-from builder.snapshots import S3SnapshotStore
+from bundlesmith.workers.producer import enqueue_changes
+from bundlesmith.workers.snapshots import S3SnapshotStore
 from tests.support.moto_s3 import BUCKET, REGION
 from tests.support.workspaces import web_source, write_workspace
 from tests.test_worker import _drain, _served, _worker, aws  # noqa: F401  (aws is a fixture)

@@ -16,9 +16,9 @@ from pathlib import Path
 import boto3
 
 from builder.build import SourceBuild
-from builder.queue import ChangeQueue, create_queues
-from builder.producer import enqueue_changes
-from builder.snapshots import S3SnapshotStore
+from bundlesmith.workers.producer import enqueue_changes
+from bundlesmith.workers.queue import ChangeQueue, create_queues
+from bundlesmith.workers.snapshots import S3SnapshotStore
 from publish.s3 import NO_BOTOCORE_RETRIES
 from tests.conftest import BUNDLESMITH, REPO
 from tests.support.moto_atomic import atomic_conditional_writes

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
-from builder.http_thread import BackgroundHttpServer
+from bundlesmith.http_thread import BackgroundHttpServer
 
 
 def read_headers_file(root: Path) -> dict[str, dict[str, str]]:

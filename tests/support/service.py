@@ -14,9 +14,9 @@ from typing import Any
 
 import requests
 
-from builder.admin_api import ApiServer, create_app
-from builder.service import Service
-from builder.status import StatusBoard
+from bundlesmith.serve.admin_api import ApiServer, create_app
+from bundlesmith.serve.service import Service
+from bundlesmith.serve.status import StatusBoard
 
 TOKEN = "test-admin-token-5f2c"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from builder.vendor_stubs import VendorStubs
+from bundlesmith.preview.vendor_stubs import VendorStubs
 
 
 class StubbedVendors:

@@ -17,7 +17,12 @@ import gc
 import json
 import logging
 import os
+import secrets
+import signal
 import sys
+import tempfile
+import threading
+import time
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -31,11 +36,17 @@ from builder.build import Builder
 from builder.catalog import Catalog, load_catalog
 from builder.errors import BundlesmithError, UsageError
 from builder.models import json_schema
+from builder.parallel import build_parallel, load_workspace_parallel
 from builder.problems import format_problems
 from builder.snippet import render_snippet
-from builder.terminal import EscapingFormatter, escape_controls
-from builder.parallel import build_parallel, load_workspace_parallel
 from builder.workspace import Workspace, load_workspace, source_paths
+from bundlesmith.loopback import is_loopback
+from bundlesmith.terminal import EscapingFormatter, escape_controls
+from publish.report import format_plan, format_report, format_status
+
+# A command's program (publish targets: botocore; serve: FastAPI, uvicorn, watchdog; preview: watchdog; workers:
+# boto3) is imported inside that command, so `bundlesmith validate` does not pay for the others: start-up time only,
+# no cycle (this module is the top of the house).
 
 
 PARALLEL_THRESHOLD = 200  # below this many source files, forking workers costs more than it saves
@@ -216,10 +227,7 @@ def schema(kind: str) -> None:
 def preview(workspace: Path, host: str, expose: bool, port: int, vendor_stubs: bool, simulate_cache: bool,
             time_scale: float) -> None:
     """Build WORKSPACE's draft config (nothing is published) and serve it with test pages and an inspector."""
-    import threading
-
-    from builder.loopback import is_loopback
-    from builder.preview import check_listen_host, open_preview
+    from bundlesmith.preview.preview import check_listen_host, open_preview
 
     check_listen_host(host, expose)
     if not is_loopback(host):
@@ -263,8 +271,6 @@ def _open(workspace: Path, config: Any, env: str) -> Any:
 @env_option
 def plan_command(workspace: Path, env: str) -> None:
     """Show what publishing WORKSPACE to --env would add, update, delete and leave unchanged, per source."""
-    from publish.report import format_plan
-
     config, outcomes, keep = _build_for_publish(workspace)
     _echo(format_plan(_open(workspace, config, env).plan(outcomes, keep_only=keep)))
 
@@ -275,8 +281,6 @@ def plan_command(workspace: Path, env: str) -> None:
 @click.option("--invalidate", is_flag=True, help="Invalidate exactly the changed entry paths on CloudFront.")
 def publish_command(workspace: Path, env: str, invalidate: bool) -> None:
     """Build WORKSPACE and publish what changed to --env (exit 3 if a source could not be published)."""
-    from publish.report import format_report
-
     config, outcomes, keep = _build_for_publish(workspace)
     report = _open(workspace, config, env).publish(outcomes, invalidate=invalidate, keep_only=keep)
     _echo(format_report(report))
@@ -291,8 +295,6 @@ def publish_command(workspace: Path, env: str, invalidate: bool) -> None:
 @click.option("--invalidate", is_flag=True, help="Invalidate the rolled-back entry paths on CloudFront.")
 def rollback_command(workspace: Path, source_id: str, env: str, to: str | None, invalidate: bool) -> None:
     """Serve an earlier build of SOURCE_ID on --env again."""
-    from publish.report import format_report
-
     _, loaded = _load(workspace)
     if loaded.config is None:
         raise BundlesmithError(format_problems(loaded.problems))
@@ -305,10 +307,6 @@ def rollback_command(workspace: Path, source_id: str, env: str, to: str | None, 
 @env_option
 def status_command(workspace: Path, env: str) -> None:
     """Show, per source, what --env serves and when it is visible everywhere."""
-    import time
-
-    from publish.report import format_status
-
     _, loaded = _load(workspace)
     if loaded.config is None:
         raise BundlesmithError(format_problems(loaded.problems))
@@ -344,15 +342,10 @@ def serve(workspace: Path, env: str, host: str, port: int, quiet: float, max_del
           snapshots: str | None, webhook_hosts: tuple[str, ...], watch_assets: bool,
           api_hosts: tuple[str, ...] = ()) -> None:
     """Watch WORKSPACE, rebuild and publish what each change affects to --env, and serve the admin API."""
-    import secrets
-    import signal
-    import threading
-
-    from builder.admin_api import ApiServer, create_app
-    from builder.loopback import is_loopback
-    from builder.admin_client import TOKEN_ENV
-    from builder.admin_gate import allowed_hosts
-    from builder.service import Service
+    from bundlesmith.serve.admin_api import ApiServer, create_app
+    from bundlesmith.serve.admin_client import TOKEN_ENV
+    from bundlesmith.serve.admin_gate import allowed_hosts
+    from bundlesmith.serve.service import Service
 
     if max_delay < quiet:
         raise UsageError(f"--max-delay ({max_delay}) must be at least --quiet ({quiet})")
@@ -390,7 +383,7 @@ def serve(workspace: Path, env: str, host: str, port: int, quiet: float, max_del
 
 def _webhook_options(hosts: tuple[str, ...]) -> dict[str, Any]:
     """Return the service's webhook options: the hosts listeners may be on (--webhook-host, then the variable)."""
-    from builder.webhooks import HOSTS_ENV, parse_hosts
+    from bundlesmith.serve.webhooks import HOSTS_ENV, parse_hosts
 
     allowed = parse_hosts([*hosts, os.environ.get(HOSTS_ENV, "")])
     return {"allowed_hosts": allowed} if allowed else {}
@@ -398,8 +391,8 @@ def _webhook_options(hosts: tuple[str, ...]) -> dict[str, Any]:
 
 def _enqueuer(workspace: Path, queue_url: str, snapshots: str) -> Any:
     """Return the service's dispatch for --queue: snapshot the workspace and enqueue the given sources."""
-    from builder.producer import enqueue_changes
-    from builder.worker import open_queue, snapshot_store_for
+    from bundlesmith.workers.producer import enqueue_changes
+    from bundlesmith.workers.worker import open_queue, snapshot_store_for
 
     queue, store = open_queue(queue_url), snapshot_store_for(workspace, snapshots)
     return lambda source_ids: enqueue_changes(workspace, source_ids, queue, store)
@@ -410,13 +403,13 @@ def _enqueuer(workspace: Path, queue_url: str, snapshots: str) -> Any:
 @click.option("--server", default="http://127.0.0.1:8585", show_default=True, help="URL of `bundlesmith serve`.")
 def rebuild(source_id: str | None, server: str) -> None:
     """Ask a running `bundlesmith serve` to rebuild SOURCE_ID (or every source) and publish it."""
-    from builder.admin_client import TOKEN_ENV, AdminClient
+    from bundlesmith.serve.admin_client import TOKEN_ENV, AdminClient
 
     answer = AdminClient(server, os.environ.get(TOKEN_ENV)).rebuild(source_id)
     _echo(f"queued for rebuilding: {', '.join(answer.get('queued', [])) or 'nothing'}")
 
 
-# --- scaling out: producers enqueue changes, workers build and publish them (builder/producer.py, worker.py) ------
+# --- scaling out: producers enqueue changes, workers build and publish them (bundlesmith/workers/) -------------
 
 queue_option = click.option("--queue", "queue_url", required=True, metavar="QUEUE_URL", help="The SQS queue URL.")
 
@@ -430,8 +423,8 @@ queue_option = click.option("--queue", "queue_url", required=True, metavar="QUEU
                    "(snapshots hold private settings), or a directory when every worker runs on this host.")
 def enqueue_command(workspace: Path, source_ids: tuple[str, ...], queue_url: str, snapshots: str) -> None:
     """Snapshot WORKSPACE and enqueue SOURCE_IDS (default: every source) for the workers to build and publish."""
-    from builder.producer import enqueue_changes
-    from builder.worker import open_queue, snapshot_store_for
+    from bundlesmith.workers.producer import enqueue_changes
+    from bundlesmith.workers.worker import open_queue, snapshot_store_for
 
     store = snapshot_store_for(workspace, snapshots)
     version, ids = enqueue_changes(workspace, list(source_ids) or None, open_queue(queue_url), store)
@@ -452,11 +445,7 @@ def enqueue_command(workspace: Path, source_ids: tuple[str, ...], queue_url: str
 def worker_command(queue_url: str, env: str, snapshots: str | None, visibility: int, lease: float,
                    wait: int) -> None:
     """Build and publish the changes on QUEUE_URL until SIGTERM (the message in hand is finished first)."""
-    import signal
-    import tempfile
-    import threading
-
-    from builder.worker import make_worker
+    from bundlesmith.workers.worker import make_worker
 
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())

@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
-from builder.atomic_file import atomic_write
-from builder.changes import Version
 from builder.errors import BundlesmithError, UsageError
 from builder.workspace import WORKSPACE_FILE, source_paths
+from bundlesmith.workers.changes import Version
+from publish.atomic_file import atomic_write
+from publish.s3 import PublishError, translate_aws_errors
 
 SNAPSHOT_FORMAT = 1
 SNAPSHOT_DIR = ".bundlesmith/snapshots/"
@@ -228,8 +229,6 @@ def _parse_hint(body: bytes) -> dict[str, Any]:
 @contextmanager
 def _s3_errors(what: str) -> Iterator[None]:
     """Translate AWS errors through publish.s3's one boundary into SnapshotError."""
-    from publish.s3 import PublishError, translate_aws_errors
-
     try:
         with translate_aws_errors(what):
             yield

@@ -6,7 +6,7 @@
     decide(Version(42, "9f2c..."), published=Version(41, "77ab..."))     # "publish" | "duplicate" | "stale"
 
 A workspace version is the producer's number for a workspace snapshot plus the snapshot's content hash. Numbers
-are allocated by the snapshot store (`builder.snapshots`), one per distinct snapshot, never reused, so versions are
+are allocated by the snapshot store (`snapshots`), one per distinct snapshot, never reused, so versions are
 totally ordered by number and "older" is well defined. A worker records the version it published per source in the
 target's manifest; a message for a version it already published is a duplicate, one for an older version is stale,
 and neither publishes anything.

@@ -10,7 +10,7 @@ file on disk is (`builder.workspace.parse_source_text`: YAML, fields, every conn
 written: a violation is a 422 carrying the rule's code and sentence, and all problems in `details`. With
 `If-Match`, a file whose bytes changed since that ETag was read is a 409 and nothing is written.
 
-Private settings are write-only (`builder.api_values`): every instance returned has them masked, and the mask sent
+Private settings are write-only (`api_values`): every instance returned has them masked, and the mask sent
 back for a private key keeps the stored value. What is written reads back as what was asked: strings YAML 1.1 would
 read as something else are quoted, floats are written so PyYAML reads floats, and the edited instance is compared
 with what the loader reads before anything is written (422 `edit-not-representable` otherwise). Everything that can
@@ -29,13 +29,14 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from ruamel.yaml import YAML
 from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.util import load_yaml_guess_indent
 
-from builder.api_values import (MASK, MaskedWithoutValue, first_difference, mask_instance, private_keys_of,
-                                redact_problems, unmask_settings, yaml_safe)
-from builder.atomic_file import atomic_write
 from builder.models import InstanceFile, Mode
 from builder.workspace import parse_source_text, read_bounded
 from builder.yaml_loader import load_yaml_text
+from bundlesmith.serve.api_values import (MASK, MaskedWithoutValue, first_difference, mask_instance, private_keys_of,
+                                redact_problems, unmask_settings, yaml_safe)
+from publish.atomic_file import atomic_write
 
 PrivateKeys = Callable[[str], "frozenset[str] | None"]
 
@@ -95,8 +96,6 @@ def _no_private_keys(destination: str) -> frozenset[str]:
 def edit_destinations(text: str, *, add: dict[str, Any] | None = None, update: tuple[str, dict[str, Any]] | None = None,
                       delete: str | None = None, private_keys: PrivateKeys = _no_private_keys) -> str:
     """Return the source file text with one instance added, updated (merged fields) or deleted."""
-    from ruamel.yaml.util import load_yaml_guess_indent
-
     _, sequence, offset = load_yaml_guess_indent(text)  # keep the file's list style: "  - key" or "- key"
     yaml = _yaml()
     yaml.indent(mapping=2, sequence=sequence or 2, offset=offset or 0)

@@ -2,14 +2,14 @@
 
     guard = open_guard(workspace_dir, config, "production", owner="worker-7")
     with guard.hold(["storefront", "blog"]) as hold:        # one lock object per source, taken in sorted order
-        hold.published["storefront"]                          # builder.changes.Version the target serves, or None
+        hold.published["storefront"]                          # changes.Version the target serves, or None
         report = hold.publish(outcomes, version, removed={"blog"})   # records the version per source
         hold.renew()                                          # the worker's heartbeat extends the leases
 
 Locks: `.bundlesmith/locks/<source>.json` is created with `If-None-Match: *`, so one worker holds a source; it holds
 {owner, expires_at} and is renewed with `If-Match` on its own ETag. A lock whose lease ran out (its holder was
 killed) is taken over with `If-Match` on the stale ETag, so exactly one worker wins it. Under the lock, the worker
-reads the source's recorded version, decides (`builder.changes.decide`), publishes, and records the version. The
+reads the source's recorded version, decides (`changes.decide`), publishes, and records the version. The
 manifest is shared by every source, so it is written by compare-and-swap: read it with its ETag, merge in only the
 held sources (their state, retained builds, objects and version), `PutObject` with `If-Match`, and on a conflict read
 and merge again. No lost update, and no publish of a source whose lease was lost (checked before the manifest is
@@ -33,13 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from builder.build import SourceBuild, SourceOutcome, bundle_key, settings_key
-from builder.changes import Version
 from builder.errors import UsageError
 from builder.models import WorkspaceFile
+from bundlesmith.workers.changes import Version
 from publish.manifest import MANIFEST_KEY, PRIVATE_CACHE_CONTROL, STATE_PREFIX, decode_manifest, encode_manifest
 from publish.publisher import Publisher
 from publish.report import PublishReport
 from publish.s3 import PublishError
+from publish.targets import open_target
 
 log = logging.getLogger(__name__)
 
@@ -276,8 +277,6 @@ def _owner(body: bytes | None) -> str:
 def open_guard(workspace_dir: Path, config: WorkspaceFile, env: str, *, make_client: Any = None,
                owner: str | None = None, lease: float = LEASE, wait: float = LOCK_WAIT) -> SourceGuard:
     """Open the guard of the S3 target named `env` (a local directory target has no guard: one worker)."""
-    from publish.targets import open_target
-
     target = open_target(workspace_dir, config, env, **({"make_client": make_client} if make_client else {}))
     if not isinstance(target, Publisher) or not hasattr(target.store, "put_if"):
         raise UsageError(f"target '{env}' is not an s3:// target; workers share rebuilds through S3 "

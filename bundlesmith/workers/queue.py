@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from publish.s3 import translate_aws_errors
+from publish.s3 import PublishError, translate_aws_errors
 
 REASON_ATTRIBUTE = "reason"
 MAX_REASON = 1000  # characters of a failure kept on the dead-lettered message
@@ -129,6 +129,4 @@ def create_queues(client: Any, name: str, *, max_receive_count: int = 5, visibil
 
 def raise_publish_error(message: str) -> None:
     """Raise the boundary's PublishError (for failures reported in a successful response)."""
-    from publish.s3 import PublishError
-
     raise PublishError(message)

@@ -6,10 +6,10 @@
 
 Every trigger only merges what it touched into the dirty value (`Affected | Affected`) and wakes the thread. The
 thread takes the dirty value (clearing it) before `work` runs, so a change marked during a build causes exactly one
-more build, of what it touched. Bursts of file events are already coalesced by `builder.watch` (quiet period +
+more build, of what it touched. Bursts of file events are already coalesced by `bundlesmith.watch` (quiet period +
 maximum delay) before they get here; API triggers are not delayed. A failing `work` is logged and the loop goes
 on; stopping lets the running `work` (a publish) finish and leaves the rest pending for the next start to
-reconcile. With `serve --queue`, `work` enqueues for the workers instead of publishing (`builder.service`).
+reconcile. With `serve --queue`, `work` enqueues for the workers instead of publishing (`bundlesmith.serve.service`).
 
 `BuildCache` holds source builds by their input (the file's bytes, the workspace settings that reach the output,
 the catalog and the assets), so rebuilding an untouched source costs a read and a hash. cachetools caches are not
@@ -24,7 +24,7 @@ from typing import Any
 
 from cachetools import LRUCache
 
-from builder.affected import Affected
+from bundlesmith.serve.affected import Affected
 
 log = logging.getLogger(__name__)
 

@@ -13,9 +13,9 @@ from markupsafe import Markup
 from builder.assets import Assets
 from builder.build import bundle_key, settings_key
 from builder.jsonsafe import script_json
-from builder.preview import PreviewSource, PreviewStatus
 from builder.snippet import render_snippet
-from builder.vendor_stubs import VendorStubs
+from bundlesmith.preview.status import PreviewSource, PreviewStatus
+from bundlesmith.preview.vendor_stubs import VendorStubs
 
 
 def render_index(assets: Assets, status: PreviewStatus, extras: dict[str, Any]) -> str:

@@ -5,7 +5,7 @@
         preview.site.status()        # the last build: build id, sources, problems
 
 Composition only, as `mkdocs serve` is: a temporary build directory, a builder callable (`PreviewSite.rebuild`),
-a server that knows nothing but what it serves (`builder.preview_server`), and the workspace `Watcher` that calls
+a server that knows nothing but what it serves (`preview_server`), and the workspace `Watcher` that calls
 the builder. Nothing is published and nothing is written into the workspace: the preview builds with the CDN
 base URL and the collector host replaced (in memory) by the local server's, so the settings and bundles send
 their events to the local collector. A build that fails keeps the last good files of that source serving.
@@ -19,68 +19,27 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from builder.assets import Assets
 from builder.build import Builder, SourceBuild, SourceOutcome
 from builder.catalog import Catalog, load_catalog
-from builder.models import CdnConfig, CollectorConfig, WorkspaceFile
 from builder.errors import BundlesmithError, UsageError
-from builder.loopback import is_loopback
+from builder.models import CdnConfig, CollectorConfig, WorkspaceFile
 from builder.problems import Problem, format_problems
 from builder.settings import device_instances
-from builder.watch import MAX_DELAY, QUIET_PERIOD, Watcher
 from builder.workspace import SourceConfig, load_workspace, load_workspace_file
+from bundlesmith.loopback import is_loopback
+from bundlesmith.preview.preview_server import PreviewServer
+from bundlesmith.preview.status import COLLECTOR_PATH, PreviewDestination, PreviewSource, PreviewStatus
+from bundlesmith.watch import MAX_DELAY, QUIET_PERIOD, Watcher
+from publish.local import LocalTarget
+from publish.report import format_plan
+from publish.targets import open_target
 
 log = logging.getLogger(__name__)
-
-COLLECTOR_PATH = "_collect"
-
-
-@dataclass(frozen=True)
-class PreviewDestination:
-    """A device-mode destination instance of a previewed source."""
-
-    name: str
-    destination: str
-    consent_categories: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PreviewSource:
-    """One source as the preview serves it: what it is, its served build, and what is wrong with its file now."""
-
-    id: str | None
-    file: str
-    name: str = ""
-    type: str = ""
-    write_key: str = ""
-    enabled: bool = True
-    build_id: str | None = None
-    destinations: tuple[PreviewDestination, ...] = ()
-    problems: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class PreviewStatus:
-    """The state of the preview after its last build."""
-
-    build_id: str
-    build_number: int
-    built_at: float
-    sources: tuple[PreviewSource, ...] = ()
-    problems: tuple[str, ...] = ()  # every problem of the last build, `file:line: ...`, sorted
-    environments: tuple[str, ...] = ()  # the publish targets a plan can be shown for
-
-    def source(self, source_id: str) -> PreviewSource | None:
-        """Return the source with this id, or None."""
-        return next((s for s in self.sources if s.id == source_id), None)
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return a JSON-ready dict (the status endpoint)."""
-        return asdict(self)
 
 
 def preview_config(config: WorkspaceFile, base_url: str) -> WorkspaceFile:
@@ -97,8 +56,6 @@ class PreviewSite:
 
     def __init__(self, root: Path, out: Path, base_url: str, catalog: Catalog | None = None,
                  assets: Assets | None = None):
-        from publish.local import LocalTarget
-
         self.root, self.base_url = root, base_url
         self.catalog = catalog or load_catalog()
         self._builder = Builder(self.catalog, assets or Assets.load())
@@ -148,9 +105,6 @@ class PreviewSite:
 
     def plan(self, env: str) -> str:
         """Return what publishing the draft config to `env` would change, per source (`bundlesmith plan`)."""
-        from publish.report import format_plan
-        from publish.targets import open_target
-
         workspace = load_workspace(self.root, self.catalog)
         if workspace.config is None:
             raise BundlesmithError(format_problems(workspace.problems))
@@ -223,8 +177,6 @@ def open_preview(root: Path, *, host: str = "127.0.0.1", port: int = 8000, vendo
 
     A `host` other machines can reach is refused (UsageError) unless `expose` is true.
     """
-    from builder.preview_server import PreviewServer
-
     check_listen_host(host, expose)
     catalog, assets = load_catalog(), Assets.load()
     with tempfile.TemporaryDirectory(prefix="bundlesmith-preview-") as tmp:

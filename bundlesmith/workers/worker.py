@@ -6,8 +6,8 @@
 
 Per message: decode it (a malformed one goes straight to the dead-letter queue, with the reason); fetch and
 unpack the workspace snapshot it names (cached per version); hold the target's per-source guard for its sources
-(`publish.guard`: one lock per source, the per-source version recorded in the manifest); decide per source
-(`builder.changes.decide`: publish, duplicate, stale); build and publish only what is to be published (sources
+(`bundlesmith.workers.guard`: one lock per source, the per-source version recorded in the manifest); decide per source
+(`changes.decide`: publish, duplicate, stale); build and publish only what is to be published (sources
 the snapshot no longer has are removed); release; delete the message. A heartbeat thread extends the message's
 visibility and renews the locks while the message is in hand, so a long build is not handed to another worker.
 A failure leaves the message to come back (after a short delay); on its last receive (the queue's
@@ -16,7 +16,9 @@ A failure leaves the message to come back (after a short delay); on its last rec
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -29,16 +31,19 @@ from urllib.parse import urlparse
 from builder.assets import Assets
 from builder.build import Builder, SourceFailure
 from builder.catalog import Catalog, load_catalog
-from builder.changes import Change, ChangeFormatError, Version, decide, decode_change
-from builder.private_values import PrivateIndex
-from builder.queue import ChangeQueue, Message
 from builder.errors import UsageError
-from builder.snapshots import LocalSnapshotStore, S3SnapshotStore, SnapshotStore, open_snapshot_store, unpack_snapshot
-from builder.workspace import Workspace, load_workspace
+from builder.private_values import PrivateIndex
+from builder.workspace import Workspace, load_workspace, load_workspace_file
+from bundlesmith.workers.changes import Change, ChangeFormatError, Version, decide, decode_change
+from bundlesmith.workers.guard import open_guard
+from bundlesmith.workers.queue import ChangeQueue, Message
+from bundlesmith.workers.snapshots import (LocalSnapshotStore, S3SnapshotStore, SnapshotStore, open_snapshot_store,
+                                          unpack_snapshot)
+from publish.s3 import NO_BOTOCORE_RETRIES
 
 log = logging.getLogger(__name__)
 
-GuardOpener = Callable[[Path, Any], Any]  # (workspace dir, WorkspaceFile) -> publish.guard.SourceGuard
+GuardOpener = Callable[[Path, Any], Any]  # (workspace dir, WorkspaceFile) -> bundlesmith.workers.guard.SourceGuard
 CACHED_VERSIONS = 2
 
 
@@ -209,9 +214,8 @@ class Worker:
 
 def open_queue(url: str) -> ChangeQueue:
     """Return the ChangeQueue at an SQS queue URL (the endpoint is the URL's host)."""
-    import boto3
+    import boto3  # imported when a command needs AWS: start-up time of the CLI
 
-    from publish.s3 import NO_BOTOCORE_RETRIES
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise UsageError(f"expected an SQS queue URL (https://sqs.REGION.amazonaws.com/ACCOUNT/NAME), got {url!r}")
@@ -222,9 +226,8 @@ def open_queue(url: str) -> ChangeQueue:
 
 
 def _s3_client() -> Any:
-    import boto3
+    import boto3  # imported when a command needs AWS: start-up time of the CLI
 
-    from publish.s3 import NO_BOTOCORE_RETRIES
     return boto3.client("s3", config=NO_BOTOCORE_RETRIES)
 
 
@@ -234,8 +237,6 @@ def snapshot_store_for(workspace: Path, snapshots: str) -> SnapshotStore:
     A snapshot holds the workspace files, private settings included: it belongs in a bucket (or a directory) that
     no CDN serves, never beside the published objects, where one loose bucket policy would make it public.
     """
-    from builder.workspace import load_workspace_file
-
     config, _ = load_workspace_file(workspace)
     wanted = urlparse(snapshots)
     for name, target in sorted(config.targets.items()) if config is not None else []:
@@ -268,11 +269,6 @@ class _AnySnapshots:
 def make_worker(queue_url: str, env: str, *, accept: str | None = None, visibility: int = 120, lease: float = 120.0,
                 wait: int = 20, workdir: Path | None = None) -> Worker:
     """Compose a Worker from the environment's AWS configuration."""
-    import os
-    import tempfile
-
-    from publish.guard import open_guard
-
     name = f"{os.uname().nodename}-{os.getpid()}"
     workdir = workdir or Path(tempfile.mkdtemp(prefix="bundlesmith-worker-"))
     return Worker(open_queue(queue_url), _AnySnapshots(), workdir=workdir, visibility=visibility, wait=wait,

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
-from builder.loopback import LOOPBACK_NAMES
+from bundlesmith.loopback import LOOPBACK_NAMES
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@
     files = live.refresh(Affected(files=frozenset({"sources/shop.yaml"})))   # reload; return the files to build
     outcomes = live.build(files)                                              # SourceBuild / SourceFailure each
     live.keep_ids()        # the sources that exist (None while a file's source id is unknown: remove nothing)
-    live.uses()            # what each file's build depends on, for `builder.affected`
+    live.uses()            # what each file's build depends on, for `bundlesmith.serve.affected`
 
 A file that no longer exists leaves `entries`: its source is gone. A file that cannot be read keeps its last
 known source id, so the source's published objects are kept, never removed, while the file is broken. Clashes
@@ -23,10 +23,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
-from builder.affected import Affected, SourceUse
 from builder.assets import Assets
 from builder.build import Builder, SourceFailure, SourceOutcome
-from builder.build_loop import BuildCache
 from builder.catalog import Catalog, load_catalog
 from builder.models import LimitsConfig, WorkspaceFile
 from builder.private_values import PrivateIndex, private_values
@@ -34,6 +32,8 @@ from builder.problems import Problem
 from builder.settings import device_instances
 from builder.workspace import (SourceConfig, load_workspace_file, mark_clashes, parse_source_text, read_bounded,
                                source_paths, too_large_problem)
+from bundlesmith.serve.affected import Affected, SourceUse
+from bundlesmith.serve.build_loop import BuildCache
 
 BUILD_RELEVANT = {"id", "name", "cdn", "collector", "limits"}  # what of workspace.yaml reaches a source's bytes
 

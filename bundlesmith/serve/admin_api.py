@@ -16,12 +16,12 @@ Every 4xx and 5xx answer is one envelope, `{"error": {"code", "message", "detail
 request validation (422 `request-invalid`), unknown routes (404 `not-found`) and anything unexpected (500
 `internal`, logged by type and frames only, never the exception's text).
 
-In front of the app, `builder.admin_gate.AdminGate` checks the Host header (DNS rebinding), then
+In front of the app, `bundlesmith.serve.admin_gate.AdminGate` checks the Host header (DNS rebinding), then
 `Authorization: Bearer <token>` on every route but `/healthz` and the API's description (`/openapi.json`, `/docs`,
 `/redoc`: the shape of the API, which is public in the source, and no data; Swagger UI must load the document without
 a header, and its Authorize button then sends the token), then bounds the body while it streams in.
 
-Private settings are write-only (`builder.api_values`): every instance returned has them masked; the mask sent back
+Private settings are write-only (`api_values`): every instance returned has them masked; the mask sent back
 keeps the stored value. An instance name is the rest of the path (`{name:path}`), so names holding `/` (an imported
 "GA / EU") can be edited and deleted: send them as they are or percent-encoded (`%2F`).
 """
@@ -41,11 +41,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from builder import __version__
-from builder.admin_gate import AdminGate, allowed_hosts, envelope
-from builder.connections import ApiError, Connections, InstanceChange
 from builder.errors import BundlesmithError, UsageError
-from builder.loopback import is_loopback
 from builder.models import InstanceFile
+from bundlesmith.loopback import is_loopback
+from bundlesmith.serve.admin_gate import AdminGate, allowed_hosts, envelope
+from bundlesmith.serve.connections import ApiError, Connections, InstanceChange
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ def error_response(status: int, code: str, message: str, details: Any = None,
 
 
 def create_app(service: Any, token: str | None, allowed: frozenset[str] | None = None) -> FastAPI:
-    """Return the admin API over a running `builder.service.Service`, behind the gate (Host, token, body size)."""
+    """Return the admin API over a running `serve.service.Service`, behind the gate (Host, token, body size)."""
     app = FastAPI(title="bundlesmith admin API", version=__version__)
     app.add_middleware(AdminGate, token=token, allowed=allowed if allowed is not None else allowed_hosts())
     connections = Connections(service)

@@ -44,11 +44,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from builder import preview_pages, resources
+from builder import resources
 from builder.assets import Assets
-from builder.http_thread import BackgroundHttpServer
-from builder.preview import COLLECTOR_PATH, PreviewStatus
-from builder.vendor_stubs import VendorStubs
+from bundlesmith.http_thread import BackgroundHttpServer
+from bundlesmith.preview import preview_pages
+from bundlesmith.preview.status import COLLECTOR_PATH, PreviewStatus
+from bundlesmith.preview.vendor_stubs import VendorStubs
+from publish.cache_chain import CacheChain
 
 log = logging.getLogger(__name__)
 
@@ -177,8 +179,6 @@ class PreviewServer(BackgroundHttpServer):
 
     def __init__(self, root: Path, *, host: str = "127.0.0.1", port: int = 8000, assets: Assets | None = None,
                  vendor_stubs: bool = False, clock: Callable[[], float] | None = None):
-        from publish.cache_chain import CacheChain
-
         self.origin, self.collector = CdnOrigin(root), Collector()
         self.assets = assets or Assets.load()
         self.stubs = VendorStubs.load() if vendor_stubs else None

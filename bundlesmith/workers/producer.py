@@ -5,7 +5,7 @@
     version, ids = enqueue_changes(Path("ws"), ["storefront"], queue, snapshots)   # None: every source
 
 This is the seam `bundlesmith serve --queue` and the admin API call in place of their build loop: whatever
-marks sources dirty hands their ids here, and the workers (`builder.worker`) build and publish them. The
+marks sources dirty hands their ids here, and the workers (`bundlesmith.workers.worker`) build and publish them. The
 snapshot is taken when this is called, so a message always names the exact files it was sent for. A source id that
 the workspace no longer has is still sent: the worker removes that source from the target.
 """
@@ -15,12 +15,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from builder.catalog import Catalog, load_catalog
-from builder.changes import MAX_SOURCES_PER_MESSAGE, Version, encode_change, split_change
 from builder.errors import BundlesmithError, UsageError
 from builder.problems import format_problems
-from builder.queue import ChangeQueue
-from builder.snapshots import SnapshotStore, pack_workspace
 from builder.workspace import load_workspace
+from bundlesmith.workers.changes import MAX_SOURCES_PER_MESSAGE, Version, encode_change, split_change
+from bundlesmith.workers.queue import ChangeQueue
+from bundlesmith.workers.snapshots import SnapshotStore, pack_workspace
 
 
 def enqueue_changes(root: Path, source_ids: Iterable[str] | None, queue: ChangeQueue, snapshots: SnapshotStore, *,

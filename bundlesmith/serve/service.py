@@ -5,8 +5,8 @@
         service.rebuild(["storefront"])     # marks dirty; the build loop builds and publishes
         service.wait_idle(timeout=10)
 
-Pipeline: a file event (`builder.watch.Watcher`, coalesced) or an API call becomes an `Affected`
-(`builder.affected`, pure) marked on the `BuildLoop`; its one thread reloads what changed (`LiveWorkspace`), builds
+Pipeline: a file event (`bundlesmith.watch.Watcher`, coalesced) or an API call becomes an `Affected`
+(`affected`, pure) marked on the `BuildLoop`; its one thread reloads what changed (`LiveWorkspace`), builds
 those sources through the cache and publishes the builds with `keep_only` = the sources that exist (status and
 webhooks as soon as the served objects are up, the target's own state written right after), so a deleted
 source file unpublishes its source (Segment and RudderStack delete a source's settings when the source is
@@ -28,21 +28,21 @@ from pathlib import Path
 from typing import Any
 
 from builder import resources
-from builder.affected import Affected, affected
 from builder.build import SourceBuild, SourceOutcome
-from builder.build_loop import BuildLoop
 from builder.errors import UsageError
-from builder.incremental import LiveWorkspace
-from builder.status import SourceStatus, StatusBoard, after_build, after_publish, problem_dicts
-from builder.watch import MAX_DELAY, QUIET_PERIOD, Watcher
-from builder.webhooks import WebhookSender
+from bundlesmith.serve.affected import Affected, affected
+from bundlesmith.serve.build_loop import BuildLoop
+from bundlesmith.serve.incremental import LiveWorkspace
+from bundlesmith.serve.status import SourceStatus, StatusBoard, after_build, after_publish, problem_dicts
+from bundlesmith.serve.webhooks import WebhookSender
+from bundlesmith.watch import MAX_DELAY, QUIET_PERIOD, Watcher
 from publish.propagation import visible_everywhere_by
 from publish.targets import local_dir, open_target
 
 log = logging.getLogger(__name__)
 
 TargetOpener = Callable[..., Any]
-Dispatch = Callable[[list[str]], Any]  # hands source ids to the workers (builder.producer.enqueue_changes)
+Dispatch = Callable[[list[str]], Any]  # hands source ids to the workers (bundlesmith.workers.producer.enqueue_changes)
 
 
 class Service:

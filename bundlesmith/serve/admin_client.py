@@ -13,8 +13,8 @@ from typing import Any
 
 import requests
 
-from builder.admin_gate import TOKEN_ENV
 from builder.errors import BundlesmithError
+from bundlesmith.serve.admin_gate import TOKEN_ENV
 
 __all__ = ["TOKEN_ENV", "AdminClient"]
 
