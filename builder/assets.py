@@ -19,7 +19,7 @@ import jinja2
 from builder import resources
 from builder.catalog import Destination
 from builder.errors import CatalogError
-from builder.minify import minify_js
+from builder.minify import MinifyError, minify_js
 
 RUNTIME_FILE = "runtime.js"
 
@@ -51,12 +51,12 @@ class Assets:
 
     def runtime(self) -> str:
         """Return the minified browser runtime."""
-        return self._cached("runtime", RUNTIME_FILE, lambda: minify_js(self._read(self.templates / RUNTIME_FILE)))
+        return self._cached("runtime", RUNTIME_FILE, lambda: self._minified(self.templates / RUNTIME_FILE))
 
     def adapter(self, destination: Destination) -> str:
         """Return the destination's minified adapter code."""
         path = self.snippets / f"{destination.slug}.js"
-        return self._cached("adapter", destination.slug, lambda: minify_js(self._read(path)))
+        return self._cached("adapter", destination.slug, lambda: self._minified(path))
 
     def render(self, template: str, **values: Any) -> str:
         """Render a template; a missing value is an error, never an empty string."""
@@ -70,6 +70,13 @@ class Assets:
             with self._lock:
                 self._cache[(kind, key)] = value
         return value
+
+    @classmethod
+    def _minified(cls, path: Path) -> str:
+        try:
+            return minify_js(cls._read(path))
+        except MinifyError as exc:
+            raise CatalogError(f"cannot minify {path}: {exc}; the file must be valid ES5 JavaScript") from exc
 
     @staticmethod
     def _read(path: Path) -> str:
