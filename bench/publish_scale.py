@@ -58,7 +58,7 @@ def main() -> None:
     import boto3
     from moto.server import ThreadedMotoServer
 
-    from publish.s3 import NO_BOTOCORE_RETRIES
+    from publish.aws import NO_BOTOCORE_RETRIES
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's server logs every request
     work = Path(tempfile.mkdtemp(prefix="bundlesmith-publish-bench-"))

@@ -42,7 +42,7 @@ def _run(endpoint: str, work: Path, sources: int, batch: int, count: int) -> flo
     from bundlesmith.workers.producer import enqueue_changes
     from bundlesmith.workers.queue import ChangeQueue, create_queues
     from bundlesmith.workers.snapshots import S3SnapshotStore
-    from publish.s3 import NO_BOTOCORE_RETRIES
+    from publish.aws import NO_BOTOCORE_RETRIES
 
     requests.post(f"{endpoint}/moto-api/reset", timeout=10)
     s3 = boto3.client("s3", endpoint_url=endpoint, config=NO_BOTOCORE_RETRIES)

@@ -73,11 +73,6 @@ class Destination(BaseModel):
         """True when the destination works in device-mode only."""
         return tuple(self.modes) == ("device",)
 
-    @property
-    def cloud_only(self) -> bool:
-        """True when the destination works in cloud-mode only."""
-        return tuple(self.modes) == ("cloud",)
-
     def public_settings(self, configured: dict[str, Any]) -> dict[str, Any]:
         """Return the browser-safe settings: public keys only, catalog defaults filled in, sorted."""
         public: dict[str, Any] = {}
@@ -151,8 +146,3 @@ def load_catalog(path: Path | None = None) -> Catalog:
             loc = tuple(error["loc"])
             lines.append(f"{path}:{doc.line_of(loc) or '?'}: {'.'.join(map(str, loc))}: {error['msg']}")
         raise CatalogError("the destination catalog is invalid:\n" + "\n".join(lines)) from exc
-
-
-def adapter_path(destination: Destination) -> Path:
-    """Return the path of the destination's JavaScript adapter."""
-    return resources.snippets_dir() / f"{destination.slug}.js"

@@ -8,7 +8,9 @@ instances live in `builder.rules`. Unknown keys are errors, so a typo like `enab
 """
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar, Literal
+from urllib.parse import urlparse
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -87,6 +89,14 @@ class TargetConfig(_Strict):
     region: str | None = None
     endpoint_url: str | None = None
     distribution: str | None = Field(None, description="CloudFront distribution id to invalidate")
+
+    def local_dir(self, workspace_dir: Path) -> Path | None:
+        """Return the folder a local target writes into, resolved against the workspace; None for s3:// and others."""
+        parsed = urlparse(self.url)
+        if parsed.scheme not in ("", "file"):
+            return None
+        path = Path(parsed.netloc + parsed.path) if parsed.scheme == "file" else Path(self.url)
+        return path if path.is_absolute() else workspace_dir / path
 
 
 class RetentionConfig(_Strict):

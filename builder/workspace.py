@@ -2,6 +2,8 @@
 
     workspace = load_workspace(Path("samples/acme"), catalog)
     workspace.problems                 # problems of workspace.yaml itself (nothing can be built while present)
+    config = workspace.valid_config()  # its settings, or ConfigError carrying those problems
+    workspace.source_ids()             # ids of the sources present (their files could be read)
     [s.source for s in workspace.sources if s.ok]   # validated sources, ready to build
     [s.problems for s in workspace.sources]          # every problem of every source file, all at once
 
@@ -22,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from builder.catalog import Catalog
+from builder.errors import ConfigError
 from builder.input_limits import FILE_BYTES, PROBLEMS_PER_FILE
 from builder.models import SAFE_ID_RULE, LimitsConfig, SourceFile, WorkspaceFile
 from builder.problems import Problem, echo_value, format_path, is_private_path, too_many_problems
@@ -67,6 +70,16 @@ class Workspace:
         """Return every problem of the workspace and its sources, sorted by file and line."""
         found = list(self.problems) + [p for s in self.sources for p in s.problems]
         return sorted(found, key=Problem.sort_key)
+
+    def valid_config(self) -> WorkspaceFile:
+        """Return the settings of workspace.yaml; raise ConfigError with its problems when it is invalid."""
+        if self.config is None:
+            raise ConfigError(self.problems)
+        return self.config
+
+    def source_ids(self) -> set[str]:
+        """Return the ids of the sources present (every source file that could be read, valid or not)."""
+        return {s.source.id for s in self.sources if s.source is not None}
 
     def find(self, source_id: str) -> SourceConfig | None:
         """Return the source with this id, or None."""

@@ -26,7 +26,6 @@ import time
 from functools import partial
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 import click
 
@@ -35,7 +34,7 @@ from builder.assets import Assets
 from builder.build import Builder
 from builder.catalog import Catalog, load_catalog
 from builder.errors import BundlesmithError, UsageError
-from builder.models import json_schema
+from builder.models import WorkspaceFile, json_schema
 from builder.parallel import build_parallel, load_workspace_parallel
 from builder.problems import format_problems
 from builder.snippet import render_snippet
@@ -131,12 +130,11 @@ def build(workspace: Path, out: Path | None, jobs: int) -> None:
     catalog = load_catalog()
     parallel = jobs > 1 and len(source_paths(workspace)) >= PARALLEL_THRESHOLD
     loaded = load_workspace_parallel(workspace, catalog, jobs) if parallel else load_workspace(workspace, catalog)
-    if loaded.config is None:
-        raise BundlesmithError(format_problems(loaded.problems))
-    out = out or _local_target_dir(workspace, loaded)
-    builder, cache = Builder(catalog, Assets.load()), loaded.config.cache
-    target = LocalTarget(out, retention=loaded.config.retention)  # a publish to the directory, as --env local
-    keep = {s.source.id for s in loaded.sources if s.source is not None}
+    config = loaded.valid_config()
+    out = out or _local_target_dir(workspace, config)
+    builder, cache = Builder(catalog, Assets.load()), config.cache
+    target = LocalTarget(out, retention=config.retention)  # a publish to the directory, as --env local
+    keep = loaded.source_ids()
     if parallel:  # each worker publishes the sources it builds; what they did is recorded here
         run = target.begin(cache, keep_only=keep)
         report = target.finish(run, build_parallel(builder, loaded, jobs, after=partial(target.publish_built, run)))
@@ -158,15 +156,14 @@ def build(workspace: Path, out: Path | None, jobs: int) -> None:
     sys.exit(1 if not report.ok else 0)
 
 
-def _local_target_dir(workspace: Path, loaded: Workspace) -> Path:
-    target = loaded.config.targets.get("local") if loaded.config else None
+def _local_target_dir(workspace: Path, config: WorkspaceFile) -> Path:
+    target = config.targets.get("local")
     if target is None:
         raise UsageError("the workspace has no `local` target; pass --out DIR")
-    parsed = urlparse(target.url)
-    if parsed.scheme not in ("", "file"):
+    folder = target.local_dir(workspace)
+    if folder is None:
         raise UsageError(f"the `local` target is {target.url!r}, not a directory; pass --out DIR")
-    path = Path((parsed.netloc + parsed.path) if parsed.scheme == "file" else target.url)
-    return path if path.is_absolute() else workspace / path
+    return folder
 
 
 @main.command(name="catalog")
@@ -190,14 +187,13 @@ def catalog_command(as_json: bool) -> None:
 def snippet(workspace: Path, source_id: str, no_page: bool) -> None:
     """Print the HTML install snippet of web source SOURCE_ID."""
     _, loaded = _load(workspace)
-    if loaded.config is None:
-        raise BundlesmithError(format_problems(loaded.problems))
+    config = loaded.valid_config()
     entry = loaded.find(source_id)
     if entry is None or entry.source is None:
         raise UsageError(f"no source with id '{source_id}' in {workspace}")
     if entry.source.type != "web":
         raise UsageError(f"source '{source_id}' is a {entry.source.type} source; only web sources load a snippet")
-    _echo(render_snippet(loaded.config.cdn.base_url, entry.source.write_key, Assets.load(), page=not no_page))
+    _echo(render_snippet(config.cdn.base_url, entry.source.write_key, Assets.load(), page=not no_page))
 
 
 @main.command()
@@ -254,10 +250,9 @@ env_option = click.option("--env", required=True, help="The target named under `
 def _build_for_publish(workspace: Path) -> tuple[Any, list[Any], set[str]]:
     """Load and build every source; return the config, the outcomes and the ids of the sources that exist."""
     catalog, loaded = _load(workspace)
-    if loaded.config is None:
-        raise BundlesmithError(format_problems(loaded.problems))
+    config = loaded.valid_config()
     outcomes = list(Builder(catalog, Assets.load()).build_all(loaded))
-    return loaded.config, outcomes, {s.source.id for s in loaded.sources if s.source is not None}
+    return config, outcomes, loaded.source_ids()
 
 
 def _open(workspace: Path, config: Any, env: str) -> Any:
@@ -296,9 +291,7 @@ def publish_command(workspace: Path, env: str, invalidate: bool) -> None:
 def rollback_command(workspace: Path, source_id: str, env: str, to: str | None, invalidate: bool) -> None:
     """Serve an earlier build of SOURCE_ID on --env again."""
     _, loaded = _load(workspace)
-    if loaded.config is None:
-        raise BundlesmithError(format_problems(loaded.problems))
-    report = _open(workspace, loaded.config, env).rollback(source_id, to, invalidate=invalidate)
+    report = _open(workspace, loaded.valid_config(), env).rollback(source_id, to, invalidate=invalidate)
     _echo(format_report(report))
 
 
@@ -308,9 +301,7 @@ def rollback_command(workspace: Path, source_id: str, env: str, to: str | None, 
 def status_command(workspace: Path, env: str) -> None:
     """Show, per source, what --env serves and when it is visible everywhere."""
     _, loaded = _load(workspace)
-    if loaded.config is None:
-        raise BundlesmithError(format_problems(loaded.problems))
-    _echo(format_status(_open(workspace, loaded.config, env).status(), time.time()))
+    _echo(format_status(_open(workspace, loaded.valid_config(), env).status(), time.time()))
 
 
 # --- the service: serve, and its admin API's client ---------------------------------------------------------------

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from publish.propagation import invalidation_batches
-from publish.s3 import with_retries
+from publish.aws import with_retries
 
 
 class CloudFrontInvalidator:

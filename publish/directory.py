@@ -11,7 +11,7 @@ host, the preview, a browser) never sees half a file, and a crash leaves either 
 Keys that could leave the directory are refused (`key_problem`): a write or read raises, and a delete skips the key,
 logs a warning and records it in `refused`, so a tampered state can neither reach outside the directory nor hold
 back the rest of a delete, and the caller can say what it refused. Errors are translated at this boundary into
-`publish.s3.PublishError` with the operands in the message, so the publisher treats a full disk like a failed
+`builder.errors.PublishError` with the operands in the message, so the publisher treats a full disk like a failed
 upload: the source keeps what it served.
 
 Listing a directory must be as cheap as listing a bucket, whose ETags come for free. Each write appends one line
@@ -44,7 +44,7 @@ from typing import Any
 from publish.atomic_file import TEMP_PREFIX, atomic_write
 from publish.manifest import is_private_key
 from publish.plan import sha256_hex
-from publish.s3 import PublishError
+from builder.errors import PublishError
 
 log = logging.getLogger(__name__)
 

@@ -11,14 +11,15 @@
      "orphans": {key: orphaned_at}}                           # immutable objects no build references
 
 A retained build's record (its objects' hashes and types, what a rollback serves again) is not in the manifest:
-it sits beside the build's private copies of its entry objects, `.bundlesmith/builds/<source>/<build id>/build.json`,
-written once when the build is first published. So the manifest grows with the sources, not with their history:
-`refs` keeps only the newest retained build per key (builds are dropped oldest first, so a key whose newest build
-is dropped is referenced by none), which is all the plan needs to keep a retained build's plugin files alive.
+it sits beside the build copies (private copies of the build's entry objects) as
+`.bundlesmith/builds/<source>/<build id>/build.json`, written once when the build is first published. So the
+manifest grows with the sources, not with their history: `refs` keeps only the newest retained build per key
+(builds are dropped oldest first, so a key whose newest build is dropped is referenced by none), which is all the
+plan needs to keep a retained build's plugin files alive.
 
 The field a store's listing reports (`md5` for S3's ETags, `sha256` for a directory) is what a plan compares to
-find drift. Keys are relative to the target's prefix. Everything under `.bundlesmith/` (this file, the per-build copies of
-entry objects) is private: it is left out of the public-read bucket policy and of every plan of served objects.
+find drift. Keys are relative to the target's prefix. Everything under `.bundlesmith/` (this file, the build
+copies) is private: it is left out of the public-read bucket policy and of every plan of served objects.
 The manifest holds hashes, headers, ids and times, never a setting value or a credential.
 """
 from __future__ import annotations
@@ -127,8 +128,8 @@ def is_private_key(key: str) -> bool:
     return key.startswith(STATE_PREFIX)
 
 
-def snapshot_key(source_id: str, build_id: str, key: str) -> str:
-    """Return where the per-build copy of an entry object is kept."""
+def build_copy_key(source_id: str, build_id: str, key: str) -> str:
+    """Return where the build copy of an entry object is kept (what rollback serves again)."""
     return f"{STATE_PREFIX}builds/{source_id}/{build_id}/{key}"
 
 
@@ -137,7 +138,7 @@ BUILD_RECORD = "build.json"  # beside the copies (object keys all have a folder:
 
 def build_record_key(source_id: str, build_id: str) -> str:
     """Return where a retained build's record is kept."""
-    return snapshot_key(source_id, build_id, BUILD_RECORD)
+    return build_copy_key(source_id, build_id, BUILD_RECORD)
 
 
 def encode_build_record(source_id: str, build_id: str, objects: dict[str, tuple[str, str, bool]]) -> bytes:
@@ -182,7 +183,7 @@ def _private_copies(manifest: dict[str, Any], source_id: str, build_ids: list[st
     """Return the record and entry-object copies the given builds may have (a key that was never copied is harmless)."""
     objects = manifest["objects"]
     return [build_record_key(source_id, b) for b in build_ids] + [
-        snapshot_key(source_id, b, k) for b in build_ids for k in keys if not objects.get(k, {}).get("immutable")]
+        build_copy_key(source_id, b, k) for b in build_ids for k in keys if not objects.get(k, {}).get("immutable")]
 
 
 def add_event(source_state: dict[str, Any], event: dict[str, Any]) -> None:

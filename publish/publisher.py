@@ -9,9 +9,9 @@
     publisher.status()                                     # the manifest's view, per source
 
 Phases of a publish: read the manifest and the real listing; plan; upload every new immutable object (shared plugin
-files once); then per source, a private copy of its entry objects under its build id with the build's record (for
-rollback: `publish.manifest`), and its entry objects; then invalidate exactly the changed entry paths; write the
-manifest; delete what expired. A source whose immutable objects or entry objects cannot all be uploaded keeps what it
+files once); then per source, its build copy (a private copy of its entry objects under its build id) with the
+build's record (for rollback: `publish.manifest`), and its entry objects; then invalidate exactly the changed entry
+paths; write the manifest; delete what expired. A source whose immutable objects or entry objects cannot all be uploaded keeps what it
 served: entry objects already replaced are restored from the previous build's copy (or removed, when they are new),
 and the manifest keeps its previous state. A crash at any point leaves a state the next publish converges from: the
 manifest is written only after everything it describes is up, and anything up but not in the manifest is planned
@@ -42,16 +42,15 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
 from builder.build import BuiltObject, SourceBuild, SourceOutcome
-from builder.errors import UsageError
+from builder.errors import PublishError, UsageError
 from builder.models import CacheConfig, RetentionConfig
 from builder.workspace import paused_gc
 from publish.cache_policy import cache_control as object_cache_control
-from publish.manifest import (MANIFEST_KEY, PRIVATE_CACHE_CONTROL, ManifestEncoder, add_event, build_record_key,
-                              decode_manifest, encode_build_record, forget, retain, snapshot_key)
+from publish.manifest import (MANIFEST_KEY, PRIVATE_CACHE_CONTROL, ManifestEncoder, add_event, build_copy_key,
+                              build_record_key, decode_manifest, encode_build_record, forget, retain)
 from publish.plan import Plan, SourcePlan, complete_plan, compute_plan, md5_hex, object_meta, plan_source, sha256_hex
 from publish.propagation import invalidation_paths, visible_everywhere_by
 from publish.report import PublishReport, SourceResult
-from publish.s3 import PublishError
 from publish.versions import rollback_source
 
 log = logging.getLogger(__name__)
@@ -146,7 +145,7 @@ class Publisher:
                  configure_bucket: bool = False, on_state: Callable[[dict[str, Any], bool], None] | None = None,
                  keep_builds: bool = True):
         self.store, self.cache, self.retention = store, cache, retention or RetentionConfig()
-        self._keep_builds = keep_builds  # False: no per-build copies, nothing to roll back to (`bundlesmith build`)
+        self._keep_builds = keep_builds  # False: no build copies, nothing to roll back to (`bundlesmith build`)
         self._on_state = on_state  # (manifest, changed): a directory's `_headers`, derived from the state
         self._configure_bucket = configure_bucket
         self.invalidator, self.clock, self._workers = invalidator, clock, max(1, workers)
@@ -335,7 +334,7 @@ class Publisher:
                     listing[key] = known(key)
                 if item.plan.new_build and self._keep_builds:
                     for obj in build.entry_objects:
-                        listing[snapshot_key(build.source_id, build.build_id, obj.key)] = known(obj.key)
+                        listing[build_copy_key(build.source_id, build.build_id, obj.key)] = known(obj.key)
                     objects = manifest["objects"]
                     record = _build_record(build, lambda o: objects[o.key]["sha256"])
                     listing[build_record_key(build.source_id, build.build_id)] = (
@@ -414,7 +413,7 @@ class Publisher:
         try:
             if keep_copy:
                 for obj in build.entry_objects:
-                    self._put(obj, report, snapshot_key(build.source_id, build.build_id, obj.key),
+                    self._put(obj, report, build_copy_key(build.source_id, build.build_id, obj.key),
                               PRIVATE_CACHE_CONTROL)
                 record = _build_record(build, lambda o: o.sha256)
                 self._store_put(build_record_key(build.source_id, build.build_id), record, "application/json",
@@ -446,7 +445,7 @@ class Publisher:
                 if meta is None:
                     self.store.delete([key])  # it did not exist before
                 else:
-                    self.store.copy(snapshot_key(source_id, previous, key), key, meta["content_type"],
+                    self.store.copy(build_copy_key(source_id, previous, key), key, meta["content_type"],
                                     meta["cache_control"])
         except PublishError as exc:
             return str(exc)
@@ -460,7 +459,7 @@ class Publisher:
             for key in source.delete:
                 manifest["objects"].pop(key, None)
             manifest["sources"].pop(source.source_id, None)
-            manifest.setdefault("dropped_snapshots", []).extend(forget(manifest, source.source_id))
+            manifest.setdefault("dropped_build_copies", []).extend(forget(manifest, source.source_id))
             return
         build = source.build
         assert build is not None
@@ -482,8 +481,8 @@ class Publisher:
                           "objects": sorted(o.key for o in build.objects), "published_at": now,
                           "visible_everywhere_by": max(entries, default=now)})
             add_event(state, {"action": "publish", "build_id": build.build_id, "at": now})
-        if source.new_build and self._keep_builds:  # the private copies of builds no longer retained go after the
-            manifest.setdefault("dropped_snapshots", []).extend(  # manifest is written
+        if source.new_build and self._keep_builds:  # the build copies of builds no longer retained go after the
+            manifest.setdefault("dropped_build_copies", []).extend(  # manifest is written
                 retain(manifest, source.source_id, build.build_id, (o.key for o in build.objects),
                        self.retention.builds_per_source))
 
@@ -525,7 +524,7 @@ class Publisher:
         for key in expired:
             manifest["orphans"].pop(key, None)
             manifest["objects"].pop(key, None)
-        return sorted(set(expired) | set(manifest.pop("dropped_snapshots", [])))
+        return sorted(set(expired) | set(manifest.pop("dropped_build_copies", [])))
 
     # --- rollback and status ------------------------------------------------------------------------------------
 

@@ -1,84 +1,31 @@
-"""The S3 boundary: the only module that calls S3, with retries and one place that translates AWS errors.
+"""The S3 store: the only module that calls S3 for a target (put, get, conditional writes, list, delete, CORS).
 
     client = boto3.client("s3", config=NO_BOTOCORE_RETRIES)     # created by the caller, after any mock starts
     store = S3Store(client, "acme-cdn", "prod", sleep=time.sleep)
     store.put("v1/projects/wk/settings", body, "application/json", "public, max-age=300, s-maxage=1500")
     store.list()          # {"v1/projects/wk/settings": "<md5 etag>", ...}  (keys relative to the prefix)
 
-Exceptions (every one a `builder.errors.BundlesmithError`, so the CLI prints it without a traceback):
-
-    PublishError          an S3 or CloudFront call failed for good; the message names the operation, key, bucket
-     └── TransientError   throttling (503 SlowDown), a 5xx or a timeout: retried with exponential backoff first
-
-`translate_aws_errors(what)` turns botocore exceptions into these with `raise ... from exc`, keeping the cause.
-Retries are ours (botocore's own are turned off by NO_BOTOCORE_RETRIES), so their number and the backoff are
-visible, and tests drive them with an injected `sleep`.
+Every call goes through `publish.aws.with_retries`, the one AWS boundary: botocore's exceptions become
+`builder.errors.PublishError` (and `TransientError`, retried with backoff first); the messages name the operation,
+key and bucket.
 """
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError, ConnectionError as BotoConnectionError
-from botocore.exceptions import ConnectTimeoutError, ReadTimeoutError
+from botocore.exceptions import ClientError
 
-from builder.errors import BundlesmithError
+from builder.errors import PublishError
+from publish.aws import with_retries
 
 log = logging.getLogger(__name__)
 
-NO_BOTOCORE_RETRIES = Config(retries={"total_max_attempts": 1}, connect_timeout=10, read_timeout=30)
-TRANSIENT_CODES = {"SlowDown", "Throttling", "ThrottlingException", "RequestTimeout", "RequestTimeTooSkewed",
-                   "InternalError", "ServiceUnavailable", "TooManyRequestsException", "503", "500"}
 CORS_RULES = [{"AllowedMethods": ["GET", "HEAD"], "AllowedOrigins": ["*"], "AllowedHeaders": ["*"],
                "ExposeHeaders": ["ETag", "Age"], "MaxAgeSeconds": 3600}]
 T = TypeVar("T")
-
-
-class PublishError(BundlesmithError):
-    """A call to the target failed for good."""
-
-
-class TransientError(PublishError):
-    """A call failed in a way worth retrying (throttling, 5xx, timeout)."""
-
-
-@contextmanager
-def translate_aws_errors(what: str) -> Iterator[None]:
-    """Translate botocore exceptions raised inside the block into PublishError / TransientError."""
-    try:
-        yield
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        code = str(error.get("Code", ""))
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        message = f"{what}: {code or status} {error.get('Message', '')}".rstrip()
-        if code in TRANSIENT_CODES or status >= 500:
-            raise TransientError(message) from exc
-        raise PublishError(message) from exc
-    except (ReadTimeoutError, ConnectTimeoutError, BotoConnectionError) as exc:
-        raise TransientError(f"{what}: {exc}") from exc
-    except BotoCoreError as exc:
-        raise PublishError(f"{what}: {exc}") from exc
-
-
-def with_retries(call: Callable[[], T], what: str, *, sleep: Callable[[float], None], attempts: int = 5,
-                 backoff: float = 0.2) -> T:
-    """Run `call` inside translate_aws_errors, retrying transient failures with exponential backoff."""
-    for attempt in range(1, attempts + 1):
-        try:
-            with translate_aws_errors(what):
-                return call()
-        except TransientError as exc:
-            if attempt == attempts:
-                raise
-            delay = backoff * 2 ** (attempt - 1)
-            log.warning("%s (attempt %d of %d); retrying in %.1f s", exc, attempt, attempts, delay)
-            sleep(delay)
-    raise AssertionError("unreachable")
 
 
 class S3Store:

@@ -6,7 +6,7 @@
     target.rollback("storefront"); target.status()
 
     file://public, public, /srv/cdn   -> publish.publisher.Publisher over publish.directory.DirectoryStore
-                                         (relative to the workspace dir; also writes `_headers`)
+                                         (relative to the workspace dir: `TargetConfig.local_dir`; writes `_headers`)
     s3://bucket/prefix                -> publish.publisher.Publisher over publish.s3.S3Store (+ CloudFront)
 
 Every target is the same Publisher over a different store, so publish, versions and rollback, status and the
@@ -24,12 +24,13 @@ from urllib.parse import urlparse
 from builder.build import SourceOutcome
 from builder.errors import UsageError
 from builder.models import TargetConfig, WorkspaceFile
+from publish.aws import NO_BOTOCORE_RETRIES
 from publish.cloudfront import CloudFrontInvalidator
 from publish.local import directory_publisher
 from publish.plan import Plan
 from publish.publisher import Publisher
 from publish.report import PublishReport
-from publish.s3 import NO_BOTOCORE_RETRIES, S3Store
+from publish.s3 import S3Store
 
 ClientFactory = Callable[[str, TargetConfig], Any]
 
@@ -69,16 +70,11 @@ def open_target(workspace_dir: Path, config: WorkspaceFile, env: str, *, make_cl
     return opener(workspace_dir, config, target, make_client or globals()["make_client"], clock, sleep, workers)
 
 
-def local_dir(workspace_dir: Path, url: str) -> Path:
-    """Resolve a file:// URL or a plain path against the workspace directory."""
-    parsed = urlparse(url)
-    path = Path(parsed.netloc + parsed.path) if parsed.scheme == "file" else Path(url)
-    return path if path.is_absolute() else workspace_dir / path
-
-
 def _open_local(workspace_dir: Path, config: WorkspaceFile, target: TargetConfig, make_client: ClientFactory,
                 clock: Callable[[], float], sleep: Callable[[float], None], workers: int) -> Target:
-    return directory_publisher(local_dir(workspace_dir, target.url), config.cache, config.retention, clock=clock)
+    folder = target.local_dir(workspace_dir)
+    assert folder is not None, "OPENERS sends only file:// and plain paths here"
+    return directory_publisher(folder, config.cache, config.retention, clock=clock)
 
 
 def _open_s3(workspace_dir: Path, config: WorkspaceFile, target: TargetConfig, make_client: ClientFactory,

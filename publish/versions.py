@@ -3,7 +3,7 @@
     publisher.rollback("storefront")               # the build before the one served now
     publisher.rollback("storefront", to="3f2a91c0d4e5b6a7")
 
-Every publish of a new build keeps a private copy of the source's entry objects under
+Every publish of a new build keeps a build copy (a private copy of the source's entry objects) under
 `.bundlesmith/builds/<source>/<build id>/`, with the build's record (keys, hashes, types) beside them as
 `build.json`; the manifest lists the retained build ids, and the newest `retention.builds_per_source` are kept.
 Rolling back copies that build's entry objects over the served ones (server-side, with the current cache
@@ -17,13 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
-from builder.errors import UsageError
+from builder.errors import PublishError, UsageError
 from builder.models import CacheConfig
 from publish.cache_policy import entry_cache_control
-from publish.manifest import add_event, build_record_key, decode_build_record, snapshot_key
+from publish.manifest import add_event, build_copy_key, build_record_key, decode_build_record
 from publish.propagation import visible_everywhere_by
 from publish.report import PublishReport, SourceResult
-from publish.s3 import PublishError
 
 
 class RollbackStore(Protocol):
@@ -86,10 +85,10 @@ def rollback_source(publisher: RollbackHost, source_id: str, to: str | None, *, 
     stale = sorted(k for k in current - set(target["objects"]) if not manifest["objects"].get(k, {}).get("immutable"))
     control = entry_cache_control(cache)
     for key, meta in sorted(entries.items()):
-        publisher.store.copy(snapshot_key(source_id, target["build_id"], key), key, meta["content_type"], control)
+        publisher.store.copy(build_copy_key(source_id, target["build_id"], key), key, meta["content_type"], control)
         report.puts += 1
         manifest["objects"][key] = {**manifest["objects"].get(key, {}), "sha256": meta["sha256"],
-                                    **({"md5": listing.get(snapshot_key(source_id, target["build_id"], key))}
+                                    **({"md5": listing.get(build_copy_key(source_id, target["build_id"], key))}
                                        if publisher.etag == "md5" else {}),
                                     "content_type": meta["content_type"], "cache_control": control,
                                     "immutable": False, "published_at": now,

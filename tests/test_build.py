@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from bundlesmith.cli import main
 from publish.directory import DirectoryStore
-from publish.s3 import PublishError
+from builder.errors import PublishError
 from tests.conftest import SAMPLES
 from tests.support.workspaces import web_source, write_workspace
 

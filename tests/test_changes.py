@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from bundlesmith.workers.changes import (Change, ChangeFormatError, Version, decide, decode_change, encode_change,
-                                         split_change)
+from builder.errors import ChangeFormatError
+from bundlesmith.workers.changes import Change, Version, decide, decode_change, encode_change, split_change
 
 V = Version(42, "ab" * 32)
 

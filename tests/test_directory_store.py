@@ -8,7 +8,7 @@ import pytest
 from bundlesmith.preview.preview_server import parse_headers_text
 from publish.directory import JOURNAL, KEY_RULE, DirectoryStore, HeadersFile
 from publish.plan import sha256_hex
-from publish.s3 import PublishError
+from builder.errors import PublishError
 
 
 def test_a_long_running_writer_keeps_the_journal_bounded_and_the_listing_right(tmp_path, monkeypatch):

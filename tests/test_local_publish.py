@@ -11,7 +11,7 @@ from builder.build import SourceBuild
 from bundlesmith.cli import main
 from publish.directory import DirectoryStore
 from publish.local import directory_publisher
-from publish.s3 import PublishError
+from builder.errors import PublishError
 from tests.support.publishing import Clock, build, copy_acme, edit
 from tests.test_publisher import drop_destination
 
@@ -113,7 +113,7 @@ def test_nothing_under_the_state_directory_is_listed_in_headers(tmp_path):
     root = copy_acme(tmp_path)
     assert run("publish", str(root), "--env", "local")[0] == 0
     out = root / "public"
-    assert list((out / ".bundlesmith/builds").rglob("settings"))  # the per-build copies exist...
+    assert list((out / ".bundlesmith/builds").rglob("settings"))  # the build copies exist...
     headers = (out / "_headers").read_text()
     paths = [line for line in headers.splitlines() if line.startswith("/")]
     assert paths and not [p for p in paths if ".bundlesmith" in p]  # ...and are never served

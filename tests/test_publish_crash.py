@@ -45,7 +45,7 @@ def test_a_publish_killed_midway_converges_with_nothing_lost(tmp_path, monkeypat
         assert first.wait(timeout=240) == 0, first.stdout.read().decode()
         first.stdout.close()
         old_manifest = s3.get_object(Bucket=BUCKET, Key="site/.bundlesmith/manifest.json")["Body"].read()
-        snapshots_before = len(list_keys(s3, "site/.bundlesmith/builds/"))
+        build_copies_before = len(list_keys(s3, "site/.bundlesmith/builds/"))
 
         root = _write(tmp_path / "ws", endpoint, "second")  # every source changes
         doomed = _publish(root)
@@ -53,7 +53,7 @@ def test_a_publish_killed_midway_converges_with_nothing_lost(tmp_path, monkeypat
         for _ in range(2400):  # bounded: at most 2400 listings
             if doomed.poll() is not None:
                 break
-            if len(list_keys(s3, "site/.bundlesmith/builds/")) > snapshots_before + 40:
+            if len(list_keys(s3, "site/.bundlesmith/builds/")) > build_copies_before + 40:
                 midway.set()
                 break
             threading.Event().wait(0.025)

@@ -10,7 +10,7 @@ from bundlesmith.workers.changes import decode_change
 from bundlesmith.workers.producer import enqueue_changes
 from bundlesmith.workers.queue import ChangeQueue, create_queues
 from bundlesmith.workers.snapshots import LocalSnapshotStore, unpack_snapshot
-from publish.s3 import NO_BOTOCORE_RETRIES
+from publish.aws import NO_BOTOCORE_RETRIES
 from tests.support.moto_s3 import REGION, fake_credentials, threaded_moto
 from tests.support.publishing import copy_acme, edit
 from tests.support.service import live_service

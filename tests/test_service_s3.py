@@ -104,12 +104,12 @@ def test_a_service_killed_mid_publish_converges_when_started_again(tmp_path, mon
                     break
                 threading.Event().wait(0.1)
             assert done.is_set(), "the first publish did not converge"
-            snapshots = len(list_keys(s3, "site/.bundlesmith/builds/"))
+            build_copies = len(list_keys(s3, "site/.bundlesmith/builds/"))
             old_manifest = _get(s3, ".bundlesmith/manifest.json")
             _workspace(tmp_path / "ws", endpoint, 120, "second")     # every source changes
             midway = threading.Event()
             for _ in range(2400):
-                if len(list_keys(s3, "site/.bundlesmith/builds/")) > snapshots + 20:
+                if len(list_keys(s3, "site/.bundlesmith/builds/")) > build_copies + 20:
                     midway.set()
                     break
                 threading.Event().wait(0.02)

@@ -6,10 +6,9 @@ import gzip
 import pytest
 from moto import mock_aws
 
-from builder.errors import UsageError
+from builder.errors import SnapshotError, UsageError
 from bundlesmith.workers.changes import Version
-from bundlesmith.workers.snapshots import (LocalSnapshotStore, S3SnapshotStore, SnapshotError, pack_workspace,
-                                          unpack_snapshot)
+from bundlesmith.workers.snapshots import LocalSnapshotStore, S3SnapshotStore, pack_workspace, unpack_snapshot
 from tests.support.moto_s3 import BUCKET, fake_credentials, s3_client
 from tests.support.workspaces import web_source, write_workspace
 

@@ -10,13 +10,14 @@ import pytest
 
 from builder.build import SourceBuild
 from bundlesmith.workers.changes import Change, encode_change
-from bundlesmith.workers.guard import LockBusy, SourceGuard, lock_key, merge_held, open_guard
+from builder.errors import LockBusy
+from bundlesmith.workers.guard import SourceGuard, lock_key, merge_held, open_guard
 from bundlesmith.workers.producer import enqueue_changes
 from bundlesmith.workers.queue import ChangeQueue, create_queues
 from bundlesmith.workers.snapshots import S3SnapshotStore, pack_workspace
 from bundlesmith.workers.worker import Worker
 from publish.manifest import MANIFEST_KEY
-from publish.s3 import NO_BOTOCORE_RETRIES
+from publish.aws import NO_BOTOCORE_RETRIES
 from tests.support.moto_s3 import BUCKET, REGION, PutRecorder, fake_credentials, s3_client, threaded_moto
 from tests.support.publishing import build
 from tests.support.workspaces import web_source, write_workspace

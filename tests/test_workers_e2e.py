@@ -19,7 +19,7 @@ from builder.build import SourceBuild
 from bundlesmith.workers.producer import enqueue_changes
 from bundlesmith.workers.queue import ChangeQueue, create_queues
 from bundlesmith.workers.snapshots import S3SnapshotStore
-from publish.s3 import NO_BOTOCORE_RETRIES
+from publish.aws import NO_BOTOCORE_RETRIES
 from tests.conftest import BUNDLESMITH, REPO
 from tests.support.moto_atomic import atomic_conditional_writes
 from tests.support.moto_s3 import BUCKET, REGION, fake_credentials, s3_client, threaded_moto

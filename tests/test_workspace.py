@@ -127,3 +127,23 @@ def test_control_characters_in_echoed_input_are_escaped(tmp_path, catalog):
         "(got '\\x1b[31mred')",
     ]
     assert not any(ch in "".join(lines) for ch in "\x1b\x07")
+
+
+def test_an_invalid_workspace_yaml_is_a_config_error_carrying_every_problem(tmp_path, catalog):
+    from builder.errors import ConfigError
+
+    root = write_workspace(tmp_path / "ws", sources={"site": web_source()}, cdn={"base_url": 7})
+    workspace = load_workspace(root, catalog)
+    with pytest.raises(ConfigError) as caught:
+        workspace.valid_config()
+    assert caught.value.problems == workspace.problems and caught.value.problems
+    assert str(caught.value) == (f"{root}/workspace.yaml:4: cdn.base_url: [C-type] 'base_url' is invalid: input "
+                                 "should be a valid string (got 7)\n1 problem found")
+
+
+def test_the_sources_present_are_those_whose_file_could_be_read(tmp_path, catalog):
+    root = write_workspace(tmp_path / "ws", sources={"a": web_source("a"), "b": web_source("b")},
+                           raw_sources={"broken": "id: [unclosed\n"})
+    workspace = load_workspace(root, catalog)
+    assert workspace.valid_config().cdn.base_url == "https://cdn.test.example"
+    assert workspace.source_ids() == {"a", "b"} and not workspace.ok

@@ -26,9 +26,9 @@ from typing import Any
 from builder.assets import Assets
 from builder.build import Builder, SourceBuild, SourceOutcome
 from builder.catalog import Catalog, load_catalog
-from builder.errors import BundlesmithError, UsageError
+from builder.errors import UsageError
 from builder.models import CdnConfig, CollectorConfig, WorkspaceFile
-from builder.problems import Problem, format_problems
+from builder.problems import Problem
 from builder.settings import device_instances
 from builder.workspace import SourceConfig, load_workspace, load_workspace_file
 from bundlesmith.loopback import is_loopback
@@ -106,11 +106,9 @@ class PreviewSite:
     def plan(self, env: str) -> str:
         """Return what publishing the draft config to `env` would change, per source (`bundlesmith plan`)."""
         workspace = load_workspace(self.root, self.catalog)
-        if workspace.config is None:
-            raise BundlesmithError(format_problems(workspace.problems))
+        config = workspace.valid_config()
         outcomes = list(self._builder.build_all(workspace))  # the real CDN and collector: what would be published
-        keep = {s.source.id for s in workspace.sources if s.source is not None}
-        return format_plan(open_target(self.root, workspace.config, env).plan(outcomes, keep_only=keep))
+        return format_plan(open_target(self.root, config, env).plan(outcomes, keep_only=workspace.source_ids()))
 
     def _describe(self, entry: SourceConfig, outcome: SourceOutcome, before: PreviewSource | None) -> PreviewSource:
         """Describe a source as served: a built one as it is now, a failed one as its last good build."""
@@ -193,12 +191,6 @@ def open_preview(root: Path, *, host: str = "127.0.0.1", port: int = 8000, vendo
 
 def _output_dirs(root: Path) -> list[Path]:
     """Return the workspace's own local target directories: `bundlesmith build` writing there is no change."""
-    dirs = []
     config, _ = load_workspace_file(root)
-    for target in (config.targets.values() if config else ()):
-        url = target.url
-        if url.startswith("s3://"):
-            continue
-        path = Path(url[len("file://"):] if url.startswith("file://") else url)
-        dirs.append(path if path.is_absolute() else root / path)
-    return dirs
+    folders = (target.local_dir(root) for target in (config.targets.values() if config else ()))
+    return [folder for folder in folders if folder is not None]

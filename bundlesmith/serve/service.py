@@ -37,7 +37,7 @@ from bundlesmith.serve.status import SourceStatus, StatusBoard, after_build, aft
 from bundlesmith.serve.webhooks import WebhookSender
 from bundlesmith.watch import MAX_DELAY, QUIET_PERIOD, Watcher
 from publish.propagation import visible_everywhere_by
-from publish.targets import local_dir, open_target
+from publish.targets import open_target
 
 log = logging.getLogger(__name__)
 
@@ -242,7 +242,7 @@ class Service:
         """Return the directory a local target publishes into (None for S3)."""
         config = self.live.config
         target = config.targets.get(self.env) if config else None
-        return local_dir(self.root, target.url) if target and not target.url.startswith("s3://") else None
+        return target.local_dir(self.root) if target else None
 
     def _seed_published(self) -> None:
         """Start from what the target says it serves, so status is right before the first publish."""

@@ -40,7 +40,6 @@ log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Bundlesmith-Signature"
 EVENT_HEADER = "X-Bundlesmith-Event"
 DELIVERY_HEADER = "X-Bundlesmith-Delivery"
-EVENTS = ("build.failed", "publish.succeeded", "publish.failed")
 QUEUE_SIZE = 1000
 HOSTS_ENV = "BUNDLESMITH_WEBHOOK_HOSTS"
 

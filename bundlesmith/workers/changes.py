@@ -18,17 +18,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from builder.errors import BundlesmithError
+from builder.errors import ChangeFormatError
 
 MESSAGE_TYPE = "bundlesmith.change"
 MESSAGE_FORMAT = 1
 MAX_SOURCES_PER_MESSAGE = 100  # keeps a message far below SQS's 256 KiB and spreads big changes over workers
 
 Decision = Literal["publish", "duplicate", "stale"]
-
-
-class ChangeFormatError(BundlesmithError):
-    """A queue message is not a change message this worker understands."""
 
 
 @dataclass(frozen=True, order=True)

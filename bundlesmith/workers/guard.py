@@ -33,13 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from builder.build import SourceBuild, SourceOutcome, bundle_key, settings_key
-from builder.errors import UsageError
+from builder.errors import LeaseLost, LockBusy, PublishError, UsageError
 from builder.models import WorkspaceFile
 from bundlesmith.workers.changes import Version
 from publish.manifest import MANIFEST_KEY, PRIVATE_CACHE_CONTROL, STATE_PREFIX, decode_manifest, encode_manifest
 from publish.publisher import Publisher
 from publish.report import PublishReport
-from publish.s3 import PublishError
 from publish.targets import open_target
 
 log = logging.getLogger(__name__)
@@ -48,14 +47,6 @@ LOCK_PREFIX = f"{STATE_PREFIX}locks/"
 LEASE = 120.0          # seconds a lock is valid without renewal
 LOCK_WAIT = 300.0      # longest wait for a busy source before the message is retried later
 CAS_ATTEMPTS = 50
-
-
-class LockBusy(PublishError):
-    """A source stayed locked by a live worker for longer than the wait allowed."""
-
-
-class LeaseLost(PublishError):
-    """Another worker took over a lock this worker held (its lease ran out)."""
 
 
 def merge_held(fresh: dict[str, Any], mine: dict[str, Any], held: Iterable[str],
@@ -242,7 +233,7 @@ class GuardedPublisher(Publisher):
 
     def _expired(self, manifest: dict[str, Any], plan: Any) -> list[str]:
         """Delete only the dropped build copies of held sources, never another source's objects."""
-        return sorted(set(manifest.pop("dropped_snapshots", [])))
+        return sorted(set(manifest.pop("dropped_build_copies", [])))
 
 
 def lock_key(source_id: str) -> str:

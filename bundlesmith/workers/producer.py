@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from builder.catalog import Catalog, load_catalog
-from builder.errors import BundlesmithError, UsageError
-from builder.problems import format_problems
+from builder.errors import UsageError
 from builder.workspace import load_workspace
 from bundlesmith.workers.changes import MAX_SOURCES_PER_MESSAGE, Version, encode_change, split_change
 from bundlesmith.workers.queue import ChangeQueue
@@ -29,9 +28,8 @@ def enqueue_changes(root: Path, source_ids: Iterable[str] | None, queue: ChangeQ
     packed = pack_workspace(root)
     if source_ids is None:
         loaded = load_workspace(root, catalog or load_catalog())
-        if loaded.config is None:
-            raise BundlesmithError(format_problems(loaded.problems))
-        ids = sorted({s.source.id for s in loaded.sources if s.source is not None})
+        loaded.valid_config()
+        ids = sorted(loaded.source_ids())
     else:
         ids = sorted(set(source_ids))
     if not ids:

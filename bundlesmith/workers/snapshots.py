@@ -18,27 +18,23 @@ import gzip
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlparse
 
-from builder.errors import BundlesmithError, UsageError
+from builder.errors import SnapshotError, UsageError
 from builder.workspace import WORKSPACE_FILE, source_paths
 from bundlesmith.workers.changes import Version
 from publish.atomic_file import atomic_write
-from publish.s3 import PublishError, translate_aws_errors
+from publish.aws import translate_aws_errors
 
 SNAPSHOT_FORMAT = 1
 SNAPSHOT_DIR = ".bundlesmith/snapshots/"
 HINT = "HEAD.json"
 MAX_ATTEMPTS = 1000  # numbers tried past the hint before giving up (a hint that far behind is a bug)
-
-
-class SnapshotError(BundlesmithError):
-    """A snapshot cannot be written, found or read."""
 
 
 @dataclass(frozen=True)
@@ -226,11 +222,6 @@ def _parse_hint(body: bytes) -> dict[str, Any]:
     return hint if isinstance(hint, dict) and isinstance(hint.get("number"), int) else {}
 
 
-@contextmanager
-def _s3_errors(what: str) -> Iterator[None]:
-    """Translate AWS errors through publish.s3's one boundary into SnapshotError."""
-    try:
-        with translate_aws_errors(what):
-            yield
-    except PublishError as exc:
-        raise SnapshotError(str(exc)) from exc
+def _s3_errors(what: str) -> AbstractContextManager[None]:
+    """Translate AWS errors into SnapshotError through the one AWS boundary."""
+    return translate_aws_errors(what, SnapshotError)

@@ -31,15 +31,15 @@ from urllib.parse import urlparse
 from builder.assets import Assets
 from builder.build import Builder, SourceFailure
 from builder.catalog import Catalog, load_catalog
-from builder.errors import UsageError
+from builder.errors import ChangeFormatError, UsageError
 from builder.private_values import PrivateIndex
 from builder.workspace import Workspace, load_workspace, load_workspace_file
-from bundlesmith.workers.changes import Change, ChangeFormatError, Version, decide, decode_change
+from bundlesmith.workers.changes import Change, Version, decide, decode_change
 from bundlesmith.workers.guard import open_guard
 from bundlesmith.workers.queue import ChangeQueue, Message
 from bundlesmith.workers.snapshots import (LocalSnapshotStore, S3SnapshotStore, SnapshotStore, open_snapshot_store,
                                           unpack_snapshot)
-from publish.s3 import NO_BOTOCORE_RETRIES
+from publish.aws import NO_BOTOCORE_RETRIES
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,7 @@ class Worker:
                 if decision != "publish":
                     getattr(result, decision).append(sid)
             wanted = [sid for sid, d in decisions.items() if d == "publish"]
-            present = {s.source.id for s in workspace.sources if s.source is not None}
+            present = workspace.source_ids()
             outcomes = list(self.builder.build_all(workspace, only=[s for s in wanted if s in present],
                                                    private=self._private_values(change.version, workspace)))
             removed = {s for s in wanted if s not in present}

@@ -16,7 +16,7 @@ import boto3
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ReadTimeoutError
 
-from publish.s3 import NO_BOTOCORE_RETRIES
+from publish.aws import NO_BOTOCORE_RETRIES
 
 REGION = "us-east-1"
 BUCKET = "cdn-bucket"
