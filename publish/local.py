@@ -11,7 +11,7 @@
 `bundlesmith build --out DIR` and `bundlesmith publish --env local` are the same publish to a directory, so either
 may follow the other: one manifest (`.bundlesmith/manifest.json`, `publish.manifest`), builds kept per source for
 rollback, propagation recorded per object, unreferenced immutable files deleted after the grace period. What only a
-directory needs: `_headers` (`publish.directory.HeadersFile`), so a static host serves each file as S3 + CloudFront
+directory needs: `_headers` (`publish.headers.HeadersFile`), so a static host serves each file as S3 + CloudFront
 would; nothing under `.bundlesmith/` is in it. Each object's entry is appended before the object is renamed into
 place, and the file is rewritten from the state afterwards, so a served file never lacks its entry, even after
 `kill -9`. A key of the stored state that could leave the directory (a tampered manifest) is refused, never touched,
@@ -27,7 +27,8 @@ from pathlib import Path
 from builder.build import SourceFailure, SourceOutcome
 from builder.models import CacheConfig, RetentionConfig
 from builder.problems import Problem
-from publish.directory import DirectoryStore, HeadersFile
+from publish.directory import DirectoryStore
+from publish.headers import HeadersFile
 from publish.publisher import Publisher, PublishRun, SourceDone
 from publish.report import PublishReport, SourceResult
 

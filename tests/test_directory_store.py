@@ -6,7 +6,8 @@ import os
 import pytest
 
 from bundlesmith.preview.preview_server import parse_headers_text
-from publish.directory import JOURNAL, KEY_RULE, DirectoryStore, HeadersFile
+from publish.directory import JOURNAL, KEY_RULE, DirectoryStore
+from publish.headers import HeadersFile
 from publish.plan import sha256_hex
 from builder.errors import PublishError
 

@@ -36,7 +36,7 @@ class CountingStore(DirectoryStore):
 
 
 def _publisher(config, store, clock=None):
-    from publish.directory import HeadersFile
+    from publish.headers import HeadersFile
     from publish.publisher import Publisher
     store.headers = HeadersFile(store.root)  # as `publish.local.directory_publisher` wires them
     return Publisher(store, config.cache, config.retention, clock=clock or Clock(), on_state=store.headers.write)

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 from pydantic import ValidationError
 
 from builder.models import WebhookConfig
-from bundlesmith.cli import _webhook_options, main
+from bundlesmith.cli import main
+from bundlesmith.commands.service import _webhook_options
 from bundlesmith.http_thread import BackgroundHttpServer
 from bundlesmith.serve.webhooks import HOSTS_ENV, SIGNATURE_HEADER, WebhookSender, sign, verify
 from tests.support.publishing import copy_acme, edit

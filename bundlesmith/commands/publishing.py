@@ -1,0 +1,73 @@
+"""Publishing commands: plan, publish, rollback, status. `publish/` takes finished builds; nothing here renders."""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+
+from builder.assets import Assets
+from builder.build import Builder
+from bundlesmith.commands.common import echo, load, workspace_arg
+from publish.report import format_plan, format_report, format_status
+
+env_option = click.option("--env", required=True, help="The target named under `targets:` in workspace.yaml.")
+
+
+def _build_for_publish(workspace: Path) -> tuple[Any, list[Any], set[str]]:
+    """Load and build every source; return the config, the outcomes and the ids of the sources that exist."""
+    catalog, loaded = load(workspace)
+    config = loaded.valid_config()
+    outcomes = list(Builder(catalog, Assets.load()).build_all(loaded))
+    return config, outcomes, loaded.source_ids()
+
+
+def _open(workspace: Path, config: Any, env: str) -> Any:
+    from publish.targets import open_target
+
+    return open_target(workspace, config, env)
+
+
+@click.command(name="plan")
+@workspace_arg
+@env_option
+def plan_command(workspace: Path, env: str) -> None:
+    """Show what publishing WORKSPACE to --env would add, update, delete and leave unchanged, per source."""
+    config, outcomes, keep = _build_for_publish(workspace)
+    echo(format_plan(_open(workspace, config, env).plan(outcomes, keep_only=keep)))
+
+
+@click.command(name="publish")
+@workspace_arg
+@env_option
+@click.option("--invalidate", is_flag=True, help="Invalidate exactly the changed entry paths on CloudFront.")
+def publish_command(workspace: Path, env: str, invalidate: bool) -> None:
+    """Build WORKSPACE and publish what changed to --env (exit 3 if a source could not be published)."""
+    config, outcomes, keep = _build_for_publish(workspace)
+    report = _open(workspace, config, env).publish(outcomes, invalidate=invalidate, keep_only=keep)
+    echo(format_report(report))
+    sys.exit(3 if report.failed else 1 if report.not_built else 0)
+
+
+@click.command(name="rollback")
+@workspace_arg
+@click.argument("source_id")
+@env_option
+@click.option("--to", "to", metavar="BUILD_ID", help="The build to serve again (default: the previous one).")
+@click.option("--invalidate", is_flag=True, help="Invalidate the rolled-back entry paths on CloudFront.")
+def rollback_command(workspace: Path, source_id: str, env: str, to: str | None, invalidate: bool) -> None:
+    """Serve an earlier build of SOURCE_ID on --env again."""
+    _, loaded = load(workspace)
+    report = _open(workspace, loaded.valid_config(), env).rollback(source_id, to, invalidate=invalidate)
+    echo(format_report(report))
+
+
+@click.command(name="status")
+@workspace_arg
+@env_option
+def status_command(workspace: Path, env: str) -> None:
+    """Show, per source, what --env serves and when it is visible everywhere."""
+    _, loaded = load(workspace)
+    echo(format_status(_open(workspace, loaded.valid_config(), env).status(), time.time()))
