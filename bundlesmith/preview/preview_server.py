@@ -211,9 +211,7 @@ class PreviewServer(BackgroundHttpServer):
 
     def vendor_stub(self, slug: str) -> bytes | None:
         """Return the recording stub of a vendor SDK, when stubs are on and the slug has one."""
-        if self.stubs is None or slug not in {s for s, _ in self.stubs.routes}:
-            return None
-        return (self.stubs.directory / f"{slug}.js").read_bytes()
+        return None if self.stubs is None else self.stubs.code(slug)
 
     def plan_text(self, env: str) -> str | None:
         """Return the publish plan of the draft config for `env`, or why there is none."""

@@ -17,11 +17,7 @@
   var STANDARD = /^(prodView|scOpen|scAdd|scRemove|scView|scCheckout|purchase|event([1-9][0-9]{0,2}|1000))$/;
   var trackers = {}, visitors = {};
   function complain(why) { (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: why}); }
-  function record(method, args) {
-    var copy;
-    try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
-    (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
-  }
+  function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function checked(method, args, why) {
     if (why) { complain(method + ": " + why); record("invalid:" + method, args); } else record(method, args);
   }

@@ -3,12 +3,7 @@
  * and Revenue classes; identify and revenue are recorded with the operations/fields they carry. */
 (function (w) {
   var NAME = "Amplitude", deviceId, a;
-  function record(method, args) {
-    var copy;
-    args = Array.prototype.slice.call(args || [], 0);
-    try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
-    (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
-  }
+  function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function Identify() { this._ops = {}; }
   Identify.prototype.set = function (k, v) { (this._ops.$set = this._ops.$set || {})[k] = v; return this; };
   Identify.prototype.setOnce = function (k, v) { (this._ops.$setOnce = this._ops.$setOnce || {})[k] = v; return this; };

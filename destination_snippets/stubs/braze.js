@@ -13,12 +13,7 @@
     "manageServiceWorkerExternally", "minimumIntervalBetweenTriggerActionsInSeconds", "noCookies", "openCardsInNewTab",
     "openInAppMessagesInNewTab", "requireExplicitInAppMessageDismissal", "safariWebsitePushId",
     "serviceWorkerLocation", "serviceWorkerScope", "sessionTimeoutInSeconds"];
-  function record(method, args) {
-    var copy;
-    args = Array.prototype.slice.call(args || [], 0);
-    try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
-    (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
-  }
+  function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function invalid(method, why) {
     (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: "braze." + method + ": " + why});
     record("invalid:" + method, []);

@@ -6,12 +6,7 @@
  * it is recorded as "invalid:<command>" and its reason pushed to window.__bundlesmithVendorErrors. */
 (function (w) {
   var NAME = "Customer.io", cio = w._cio || [], queued = cio.slice ? cio.slice(0) : [], tag, names, i;
-  function record(method, args) {
-    var copy;
-    args = Array.prototype.slice.call(args || [], 0);
-    try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
-    (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
-  }
+  function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function complain(message) {
     (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: message});
   }

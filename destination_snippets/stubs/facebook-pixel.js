@@ -10,12 +10,7 @@
     "Donate", "FindLocation", "InitiateCheckout", "Lead", "PageView", "Purchase", "Schedule", "Search", "StartTrial",
     "SubmitApplication", "Subscribe", "ViewContent"];
   var MATCH_KEYS = ["em", "fn", "ln", "ph", "ge", "db", "ct", "st", "zp", "country", "external_id"];
-  function record(method, args) {
-    var copy;
-    args = Array.prototype.slice.call(args || [], 0);
-    try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
-    (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
-  }
+  function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function isObj(o) { return o !== null && typeof o === "object" && !(o instanceof Array); }
   function params(a, at) {
     if (a.length > at && !isObj(a[at])) return "event data must be an object";

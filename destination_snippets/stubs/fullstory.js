@@ -9,12 +9,7 @@
 (function (w) {
   var NAME = "FullStory", ns = w._fs_namespace || "FS", fs = w[ns], queued, i, why;
   var LAX = {init: 1, setConfig: 1, observe: 1, getSession: 1, log: 1, shutdown: 1, start: 1, restart: 1};
-  function record(method, args) {
-    var copy;
-    args = Array.prototype.slice.call(args || [], 0);
-    try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
-    (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
-  }
+  function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function complain(message) {
     (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: message});
   }

@@ -9,12 +9,7 @@
   var id = m ? decodeURIComponent(m[1]) : "", dl = w.dataLayer = w.dataLayer || [], previous = dl.push, i, measured = false;
   var CONSENT = ["ad_storage", "analytics_storage", "ad_user_data", "ad_personalization", "functionality_storage",
     "personalization_storage", "security_storage"];
-  function record(method, args) {
-    var copy;
-    args = Array.prototype.slice.call(args || [], 0);
-    try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
-    (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
-  }
+  function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function isObj(o) { return o !== null && typeof o === "object" && !(o instanceof Array); }
   function checkParams(o) {
     var k, j;

@@ -10,12 +10,7 @@
   var idMatch = /[?&]id=([^&#]*)/.exec(src), nameMatch = /[?&]l=([^&#]*)/.exec(src);
   var id = idMatch ? decodeURIComponent(idMatch[1]) : "", name = nameMatch ? decodeURIComponent(nameMatch[1]) : "dataLayer";
   var dl = w[name] = w[name] || [], previous = dl.push, model = {}, i;
-  function record(method, args) {
-    var copy;
-    args = Array.prototype.slice.call(args || [], 0);
-    try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
-    (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
-  }
+  function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function invalid(why, args) {
     (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: why});
     record("invalid:dataLayer.push", args);

@@ -6,12 +6,7 @@
  * to window.__bundlesmithVendorErrors. */
 (function (w) {
   var NAME = "Hotjar", queued = (w.hj && w.hj.q) || [], settings = w._hjSettings, i;
-  function record(method, args) {
-    var copy;
-    args = Array.prototype.slice.call(args || [], 0);
-    try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
-    (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
-  }
+  function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function check(a) {
     var k, v;
     switch (a[0]) {

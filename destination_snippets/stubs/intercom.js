@@ -10,12 +10,7 @@
 (function (w) {
   var NAME = "Intercom", queued = (w.Intercom && w.Intercom.q) || [], api, i;
   var NO_ARGS = ["shutdown", "hide", "show", "showMessages", "getVisitorId", "reattach_activator", "showNews"];
-  function record(method, args) {
-    var copy;
-    args = Array.prototype.slice.call(args || [], 0);
-    try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
-    (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
-  }
+  function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function isObject(v) { return v !== null && typeof v === "object" && !(v instanceof Array); }
   function isFlat(v) { return v === null || typeof v === "string" || typeof v === "number" || typeof v === "boolean"; }
   function seconds(v) { return typeof v === "number" && Math.floor(v) === v && v < 1e11; }

@@ -7,12 +7,7 @@
  * with its reason in window.__bundlesmithVendorErrors. API: https://github.com/keen/keen-tracking.js */
 (function (w) {
   var NAME = "Keen", CONFIG = ["projectId", "writeKey", "host", "protocol", "requestType", "retry"];
-  function record(method, args) {
-    var copy;
-    args = Array.prototype.slice.call(args || [], 0);
-    try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
-    (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
-  }
+  function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function invalid(method, why) {
     (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: "KeenTracking " + method + ": " + why});
     record("invalid:" + method, []);

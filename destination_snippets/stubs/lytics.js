@@ -7,12 +7,7 @@
  * does not have are simply missing, so calling one throws as it would against the real tag. */
 (function (w) {
   var NAME = "Lytics", j = w.jstag = w.jstag || {};
-  function record(method, args) {
-    var copy;
-    args = Array.prototype.slice.call(args || [], 0);
-    try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
-    (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
-  }
+  function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function isObj(o) { return o !== null && typeof o === "object" && !(o instanceof Array); }
   function checked(method, args, why) {
     if (why) {

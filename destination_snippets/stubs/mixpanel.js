@@ -3,12 +3,7 @@
  * runs the queued init calls, replays queued method calls and sets __loaded. Records every call. */
 (function (w) {
   var NAME = "Mixpanel", snippet = w.mixpanel, lib = {}, methods, i;
-  function record(method, args) {
-    var copy;
-    args = Array.prototype.slice.call(args || [], 0);
-    try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
-    (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
-  }
+  function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function recorder(method) { return function () { record(method, arguments); }; }
   methods = ["track", "identify", "register", "register_once", "unregister", "alias", "reset", "set_group",
     "add_group", "remove_group", "track_pageview", "time_event", "set_config", "name_tag", "track_links", "track_forms"];

@@ -6,12 +6,7 @@
  * breaks it is recorded as "invalid:<command>" and its reason pushed to window.__bundlesmithVendorErrors. */
 (function (w) {
   var NAME = "Vero", queued = w._veroq || [], q, i, initialised = false;
-  function record(method, args) {
-    var copy;
-    args = Array.prototype.slice.call(args || [], 0);
-    try { copy = JSON.parse(JSON.stringify(args)); } catch (e) { copy = args; }
-    (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: NAME, method: method, args: copy});
-  }
+  function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function isObj(o) { return o !== null && typeof o === "object" && !(o instanceof Array); }
   function isId(v) { return (typeof v === "string" && v !== "") || typeof v === "number"; }
   function check(c) {
