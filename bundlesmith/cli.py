@@ -13,6 +13,7 @@ none renders itself.
     bundlesmith plan|publish|status WORKSPACE --env E    what a publish would do, do it, what the target serves
     bundlesmith rollback WORKSPACE SOURCE_ID --env E     serve an earlier build of one source again
     bundlesmith enqueue WORKSPACE --queue Q --snapshots S / worker --queue Q --env E   scale out through SQS
+    bundlesmith import segment WORKSPACE --settings F / compare segment WORKSPACE SOURCE_ID --settings F   from Segment
 
 Errors print as messages, never tracebacks: exit 1 for invalid input, 2 for usage errors.
 """
@@ -26,7 +27,7 @@ import click
 
 from builder import __version__
 from builder.errors import BundlesmithError, UsageError
-from bundlesmith.commands import pipeline, preview, publishing, service, workers
+from bundlesmith.commands import pipeline, preview, publishing, segment, service, workers
 from bundlesmith.commands.common import echo
 from bundlesmith.terminal import EscapingFormatter
 
@@ -67,6 +68,7 @@ for _command in (
     publishing.plan_command, publishing.publish_command, publishing.rollback_command, publishing.status_command,
     service.serve, service.rebuild,
     workers.enqueue_command, workers.worker_command,
+    segment.import_group, segment.compare_group,
 ):
     main.add_command(_command)
 
