@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import re
 import selectors
@@ -83,6 +84,23 @@ def test_status_lists_every_source_with_its_device_mode_destinations(acme):
         index = _get(preview.url + "/")[2].decode()
         assert all(name in index for name in ("Acme Storefront", "Acme Marketing Site", "Acme App",
                                               "Acme Order Service", status["build_id"]))
+
+
+def test_head_answers_with_the_headers_of_get_and_no_body_so_the_connection_stays_usable(acme):
+    with open_preview(acme, port=0) as preview:
+        host, port = preview.url.split("://", 1)[1].rsplit(":", 1)
+        connection = http.client.HTTPConnection(host, int(port), timeout=10)
+        for path in ("/", "/_preview/status.json", f"/_preview/events.json?write_key={STOREFRONT}",
+                     f"/analytics.js/v1/{STOREFRONT}/analytics.min.js", "/_preview/static/nothing.js", "/nothing"):
+            connection.request("HEAD", path)
+            head = connection.getresponse()
+            assert head.read() == b"", path
+            connection.request("GET", path)  # the same connection: a body sent after HEAD would garble this
+            got = connection.getresponse()
+            body = got.read()
+            assert (got.status, got.getheader("Content-Type")) == (head.status, head.getheader("Content-Type")), path
+            assert int(head.getheader("Content-Length")) == len(body), path
+        connection.close()
 
 
 def test_the_collector_records_what_is_sent_per_write_key(acme):

@@ -243,86 +243,115 @@ class PreviewServer(BackgroundHttpServer):
                 "time_scale": getattr(self.clock, "time_scale", None) if self.clock else None}
 
 
+Reply = tuple[int, bytes, dict[str, str]]
+_NOT_FOUND: Reply = (404, b"not found\n", {"Content-Type": "text/plain; charset=utf-8"})
+_NO_STORE_JSON = {"Content-Type": "application/json", "Cache-Control": "no-store"}
+
+
+def answer_get(server: PreviewServer, target: str) -> Reply:
+    """Return the reply to a GET of `target` (path and query): a preview route, a stub, a CDN object, else 404."""
+    url = urlsplit(target)
+    path, query = url.path, parse_qs(url.query)
+    reply = _preview_data(server, path, query)
+    if reply is not None:
+        return reply
+    if path.startswith("/_preview/static/"):
+        reply = _static_file(path)
+    elif path.startswith("/_vendor/") and path.endswith(".js"):
+        reply = _vendor_stub(server, path)
+    elif path == "/" or path.startswith("/_preview/"):
+        reply = _html_page(server, path, query)
+    else:
+        found = server.cdn_get(path.lstrip("/"))
+        reply = None if found is None else (200, found[0], found[1])
+    return reply or _NOT_FOUND
+
+
+def _preview_data(server: PreviewServer, path: str, query: dict[str, list[str]]) -> Reply | None:
+    """Return the reply to a request for the preview's data (status, plan, events), or None."""
+    if path == "/_preview/status.json":
+        return 200, json.dumps(server.status().as_dict(), sort_keys=True).encode(), dict(_NO_STORE_JSON)
+    if path == "/_preview/plan":
+        text = server.plan_text(query.get("env", [""])[0])
+        if text is not None:
+            return 200, (text + "\n").encode(), {"Content-Type": "text/plain; charset=utf-8",
+                                                 "Cache-Control": "no-store"}
+    if path == "/_preview/events.json":
+        return 200, server.collector.events_json(query.get("write_key", [None])[0]), dict(_NO_STORE_JSON)
+    return None
+
+
+def _static_file(path: str) -> Reply | None:
+    """Return one of the pages' scripts or styles (templates/preview/), or None."""
+    name = path.rsplit("/", 1)[1]
+    file = resources.templates_dir() / "preview" / name
+    if Path(name).suffix in STATIC_TYPES and file.is_file():
+        return 200, file.read_bytes(), {"Content-Type": STATIC_TYPES[file.suffix], "Cache-Control": "no-cache"}
+    return None
+
+
+def _vendor_stub(server: PreviewServer, path: str) -> Reply | None:
+    """Return the recording stub at `/_vendor/<slug>.js`, or None."""
+    stub = server.vendor_stub(path[len("/_vendor/"):-len(".js")])
+    return None if stub is None else (200, stub, {"Content-Type": STATIC_TYPES[".js"]})
+
+
+def _html_page(server: PreviewServer, path: str, query: dict[str, list[str]]) -> Reply | None:
+    """Return the index, an inspector or a test page, or None."""
+    html = server.page(path, query)
+    if html is None:
+        return None
+    return 200, html.encode(), {"Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store"}
+
+
+class PreviewHandler(BaseHTTPRequestHandler):
+    """Answer the preview's HTTP requests for the `PreviewServer` a subclass binds as `preview`."""
+
+    protocol_version = "HTTP/1.1"
+    preview: PreviewServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        log.debug("%s " + format, self.address_string(), *args)
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str], head: bool = False) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(body)
+
+    def do_HEAD(self) -> None:  # noqa: N802
+        self._send(*answer_get(self.preview, self.path), head=True)
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._send(*answer_get(self.preview, self.path))
+
+    def _allowed_origin(self) -> str:
+        """Return the request's Origin when it is one of this server's own, else the server's URL."""
+        origin = self.headers.get("Origin")
+        return origin if origin in self.preview.own_origins else self.preview.url
+
+    def do_OPTIONS(self) -> None:  # noqa: N802
+        self._send(204, b"", {"Access-Control-Allow-Origin": self._allowed_origin(), "Vary": "Origin",
+                              "Access-Control-Allow-Headers": "Content-Type",
+                              "Access-Control-Allow-Methods": "GET, POST"})
+
+    def do_POST(self) -> None:  # noqa: N802
+        refusal = (404, "not found") if not self.path.startswith(f"/{COLLECTOR_PATH}/") else \
+            collect_refusal(self.headers, self.preview.own_origins)
+        if refusal is not None:
+            self.close_connection = True  # the body is not read, so the connection cannot be reused
+            log.info("collector refused a POST to %s: %s", self.path[:200], refusal[1])
+            return self._send(refusal[0], json.dumps({"error": refusal[1]}).encode(),
+                              {"Content-Type": "application/json"})
+        body = self.rfile.read(int(self.headers["Content-Length"]))
+        self.preview.collector.record(self.path[len(COLLECTOR_PATH) + 2:], body)
+        self._send(200, b"{}", {"Content-Type": "application/json",
+                                "Access-Control-Allow-Origin": self._allowed_origin(), "Vary": "Origin"})
+
+
 def _handler(server: PreviewServer) -> type[BaseHTTPRequestHandler]:
-    static_dir = resources.templates_dir() / "preview"
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-            log.debug("%s " + format, self.address_string(), *args)
-
-        def _send(self, status: int, body: bytes, headers: dict[str, str], head: bool = False) -> None:
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if not head:
-                self.wfile.write(body)
-
-        def _json(self, value: Any) -> None:
-            self._send(200, json.dumps(value, sort_keys=True).encode(),
-                       {"Content-Type": "application/json", "Cache-Control": "no-store"})
-
-        def do_HEAD(self) -> None:  # noqa: N802
-            self.do_GET(head=True)
-
-        def do_GET(self, head: bool = False) -> None:  # noqa: N802
-            url = urlsplit(self.path)
-            path, query = url.path, parse_qs(url.query)
-            if path == "/_preview/status.json":
-                return self._json(server.status().as_dict())
-            if path == "/_preview/plan":
-                text = server.plan_text(query.get("env", [""])[0])
-                if text is not None:
-                    return self._send(200, (text + "\n").encode(), {"Content-Type": "text/plain; charset=utf-8",
-                                                                    "Cache-Control": "no-store"}, head)
-            if path == "/_preview/events.json":
-                return self._send(200, server.collector.events_json(query.get("write_key", [None])[0]),
-                                  {"Content-Type": "application/json", "Cache-Control": "no-store"}, head)
-            if path.startswith("/_preview/static/"):
-                name = path.rsplit("/", 1)[1]
-                file = static_dir / name
-                if Path(name).suffix in STATIC_TYPES and file.is_file():
-                    return self._send(200, file.read_bytes(), {"Content-Type": STATIC_TYPES[file.suffix],
-                                                               "Cache-Control": "no-cache"}, head)
-            elif path.startswith("/_vendor/") and path.endswith(".js"):
-                stub = server.vendor_stub(path[len("/_vendor/"):-len(".js")])
-                if stub is not None:
-                    return self._send(200, stub, {"Content-Type": STATIC_TYPES[".js"]}, head)
-            elif path == "/" or path.startswith("/_preview/"):
-                html = server.page(path, query)
-                if html is not None:
-                    return self._send(200, html.encode(), {"Content-Type": "text/html; charset=utf-8",
-                                                           "Cache-Control": "no-store"}, head)
-            else:
-                found = server.cdn_get(path.lstrip("/"))
-                if found is not None:
-                    return self._send(200, found[0], found[1], head)
-            self._send(404, b"not found\n", {"Content-Type": "text/plain; charset=utf-8"}, head)
-
-        def _allowed_origin(self) -> str:
-            """Return the request's Origin when it is one of this server's own, else the server's URL."""
-            origin = self.headers.get("Origin")
-            return origin if origin in server.own_origins else server.url
-
-        def do_OPTIONS(self) -> None:  # noqa: N802
-            self._send(204, b"", {"Access-Control-Allow-Origin": self._allowed_origin(), "Vary": "Origin",
-                                  "Access-Control-Allow-Headers": "Content-Type",
-                                  "Access-Control-Allow-Methods": "GET, POST"})
-
-        def do_POST(self) -> None:  # noqa: N802
-            refusal = (404, "not found") if not self.path.startswith(f"/{COLLECTOR_PATH}/") else \
-                collect_refusal(self.headers, server.own_origins)
-            if refusal is not None:
-                self.close_connection = True  # the body is not read, so the connection cannot be reused
-                log.info("collector refused a POST to %s: %s", self.path[:200], refusal[1])
-                return self._send(refusal[0], json.dumps({"error": refusal[1]}).encode(),
-                                  {"Content-Type": "application/json"})
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            server.collector.record(self.path[len(COLLECTOR_PATH) + 2:], body)
-            self._send(200, b"{}", {"Content-Type": "application/json",
-                                    "Access-Control-Allow-Origin": self._allowed_origin(), "Vary": "Origin"})
-
-    return Handler
+    """Return a `PreviewHandler` class bound to `server`."""
+    return type("Handler", (PreviewHandler,), {"preview": server})
