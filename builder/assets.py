@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import jinja2
@@ -22,6 +23,7 @@ from builder.errors import CatalogError
 from builder.minify import MinifyError, minify_js
 
 RUNTIME_FILE = "runtime.js"
+_MISSING = object()
 
 
 @dataclass
@@ -31,7 +33,8 @@ class Assets:
     templates: Path
     snippets: Path
     _env: jinja2.Environment = field(init=False, repr=False)
-    _cache: dict[tuple[str, str], str] = field(default_factory=dict, init=False, repr=False)
+    _cache: dict[tuple[str, Hashable], Any] = field(default_factory=dict, init=False, repr=False)
+    _counts: dict[str, int] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -51,24 +54,29 @@ class Assets:
 
     def runtime(self) -> str:
         """Return the minified browser runtime."""
-        return self._cached("runtime", RUNTIME_FILE, lambda: self._minified(self.templates / RUNTIME_FILE))
+        return self.memo("runtime", RUNTIME_FILE, lambda: self._minified(self.templates / RUNTIME_FILE))
 
     def adapter(self, destination: Destination) -> str:
         """Return the destination's minified adapter code."""
         path = self.snippets / f"{destination.slug}.js"
-        return self._cached("adapter", destination.slug, lambda: self._minified(path))
+        return self.memo("adapter", destination.slug, lambda: self._minified(path))
 
     def render(self, template: str, **values: Any) -> str:
         """Render a template; a missing value is an error, never an empty string."""
         return self._env.get_template(template).render(**values)
 
-    def _cached(self, kind: str, key: str, make: Any) -> str:
+    def memo(self, kind: str, key: Hashable, make: Callable[[], Any], limit: int | None = None) -> Any:
+        """Return what `make()` returns for (kind, key), made once per Assets; with `limit`, keep at most that
+        many values of this kind (past it, `make()` runs on every call)."""
         with self._lock:
-            value = self._cache.get((kind, key))
-        if value is None:
+            value = self._cache.get((kind, key), _MISSING)
+        if value is _MISSING:
             value = make()
             with self._lock:
-                self._cache[(kind, key)] = value
+                kept = self._counts.get(kind, 0)
+                if (limit is None or kept < limit) and (kind, key) not in self._cache:
+                    self._counts[kind] = kept + 1
+                    self._cache[(kind, key)] = value
         return value
 
     @classmethod

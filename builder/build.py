@@ -108,6 +108,7 @@ class Builder:
     catalog: Catalog
     assets: Assets
     _plugins: dict[str, PluginFile] = field(default_factory=dict, init=False, repr=False)
+    _plugin_objects: dict[str, BuiltObject] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def build_all(self, workspace: Workspace, only: Iterable[str] | None = None,
@@ -190,6 +191,15 @@ class Builder:
                 self._plugins[destination_name] = plugin
         return plugin
 
+    def plugin_object(self, plugin: PluginFile) -> BuiltObject:
+        """Return the served object of a plugin file: one per builder, so its bytes are hashed once."""
+        obj = self._plugin_objects.get(plugin.key)
+        if obj is None or obj.body is not plugin.body:
+            obj = BuiltObject(plugin.key, plugin.body, JS_TYPE, immutable=True)
+            with self._lock:
+                self._plugin_objects[plugin.key] = obj
+        return obj
+
     def _objects(self, config: WorkspaceFile, source: SourceFile) -> tuple[BuiltObject, ...]:
         """Return every object the source serves, the settings JSON first."""
         device = device_instances(source, self.catalog)
@@ -200,8 +210,7 @@ class Builder:
             code = [self.assets.adapter(d) for _, d in device]
             objects.append(BuiltObject(bundle_key(source.write_key), render_bundle(settings_json, code, self.assets),
                                        JS_TYPE))
-            objects.extend(BuiltObject(p.key, p.body, JS_TYPE, immutable=True)
-                           for p in sorted(plugins.values(), key=lambda p: p.key))
+            objects.extend(self.plugin_object(p) for p in sorted(plugins.values(), key=lambda p: p.key))
         return tuple(objects)
 
 

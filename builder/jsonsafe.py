@@ -19,12 +19,18 @@ _ESCAPES = str.maketrans({
     "\u2029": "\\u2029",
 })
 
+# No cycle check: values come from loaded files (where an alias cannot refer to what contains it) and from the
+# builder; a cycle would still fail (RecursionError) rather than loop.
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False,
+                            check_circular=False)
+
 
 def script_json(value: Any) -> str:
     """Return `value` as a compact, deterministic JSON literal safe inside JavaScript and `<script>`."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False).translate(
-        _ESCAPES
-    )
+    text = _ENCODER.encode(value)
+    if "<" in text or ">" in text or "&" in text or "\u2028" in text or "\u2029" in text:  # rare: escape them
+        return text.translate(_ESCAPES)
+    return text
 
 
 def canonical_json_bytes(value: Any) -> bytes:

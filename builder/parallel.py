@@ -21,24 +21,31 @@ from typing import Any
 from builder.build import Builder, SourceFailure, SourceOutcome
 from builder.catalog import Catalog
 from builder.models import LimitsConfig
-from builder.private_values import PrivateIndex
-from builder.workspace import (SourceConfig, Workspace, load_source_file, load_workspace_file, mark_clashes,
-                               paused_gc, source_paths)
+from builder.private_values import PrivateIndex, private_values
+from builder.workspace import (Progress, SourceConfig, Workspace, load_source_file, load_workspace_file,
+                               mark_clashes, paused_gc, source_paths)
 
 CHUNK = 64
 _inherited: dict[str, Any] = {}  # set just before forking; read by the workers
 
 
-def load_workspace_parallel(root: Path, catalog: Catalog, jobs: int) -> Workspace:
+def load_workspace_parallel(root: Path, catalog: Catalog, jobs: int, progress: Progress | None = None) -> Workspace:
     """Load a workspace like `load_workspace`, parsing and validating source files in `jobs` processes."""
     config, problems = load_workspace_file(root)
     limits = config.limits if config else LimitsConfig()
     paths = source_paths(root)
     _inherited.update(root=root, catalog=catalog, limits=limits)
     chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
-    with paused_gc():
-        sources = [s for chunk in _ordered(_load_chunk, chunks, jobs) for s in chunk]
-    mark_clashes(sources)
+    sources: list[SourceConfig] = []
+    with paused_gc():  # the parent holds every source: a collection would walk all of them, again and again
+        for chunk in _ordered(_load_chunk, chunks, jobs):
+            sources.extend(chunk)
+            if progress is not None:
+                progress(len(sources), len(paths))
+        mark_clashes(sources)
+        # Every loaded source arrived while the collector was paused: left young, its first collections would walk
+        # them all three times over (0.3-0.5 s at 10,000 sources) for nothing (they hold no cycles).
+        gc.freeze()
     return Workspace(root=root, config=config, problems=problems, sources=sources)
 
 
@@ -90,7 +97,11 @@ def _run_pool(context: Any, work: Any, tasks: Sequence[Any], jobs: int) -> Itera
 
 
 def _load_chunk(paths: list[Path]) -> list[SourceConfig]:
-    return [load_source_file(_inherited["root"], p, _inherited["catalog"], _inherited["limits"]) for p in paths]
+    root, catalog, limits, private_keys = _inherited["root"], _inherited["catalog"], _inherited["limits"], {}
+    loaded = [load_source_file(root, p, catalog, limits) for p in paths]
+    for entry in loaded:  # found here, in parallel, rather than by the parent while it indexes them all
+        entry.private = catalog.token, private_values(entry.file, entry.source, catalog, private_keys)
+    return loaded
 
 
 def _build_chunk(bounds: tuple[int, int]) -> list[Any]:

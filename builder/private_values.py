@@ -41,6 +41,7 @@ from builder.catalog import Catalog
 from builder.models import SourceFile
 from builder.problems import format_path
 from builder.settings import SOURCES_WITH_DEVICE_MODE
+from builder.workspace import paused_gc
 
 SUBSTRING_MIN_LENGTH = 6  # shorter private values are compared for equality only
 
@@ -92,14 +93,19 @@ class PrivateIndex:
 
     @classmethod
     def of_sources(cls, entries: Iterable[Any], catalog: Catalog) -> "PrivateIndex":
-        """Index the private values of every entry (`SourceConfig`: `file` and `source`)."""
+        """Index the private values of every entry (`SourceConfig`: `file`, `source`, and `private` when a worker
+        process already found them)."""
         index, private_keys = cls(), {}
-        for entry in entries:
-            values = private_values(entry.file, entry.source, catalog, private_keys)
-            if values:
-                index._by_file[entry.file] = values
-                for setting in values:
-                    index._add(setting)
+        with paused_gc():  # tens of thousands of small acyclic tuples: collections here would walk the workspace
+            for entry in entries:
+                if entry.private is not None and entry.private[0] == catalog.token:
+                    values = entry.private[1]
+                else:
+                    values = private_values(entry.file, entry.source, catalog, private_keys)
+                if values:
+                    index._by_file[entry.file] = values
+                    for setting in values:
+                        index._add(setting)
         return index
 
     def __len__(self) -> int:

@@ -6,6 +6,9 @@ Each rule has a stable code (`R1-...` to `R11-...`) and points at the instance a
 Where one duplicate instance breaks several rules, the most specific rule reports it (data lake, device-only,
 single-instance destination, source type, device-mode, cloud limit), so a user reads one clear sentence.
 Catalog checks (unknown destination or setting, setting types) use `C-` codes.
+Rule 10's "required settings must be present" binds enabled instances: a disabled one may lack them (as a
+Segment destination can be saved disabled and incomplete) and cannot be enabled until they are filled in;
+`settings_to_fill_in` names what it lacks, which `bundlesmith validate` prints as notes.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import difflib
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from builder.catalog import Catalog, Destination
 from builder.models import InstanceFile, LimitsConfig, SourceFile
@@ -45,7 +49,7 @@ def check_source(source: SourceFile, catalog: Catalog, limits: LimitsConfig) -> 
             continue
         known.append((index, instance, destination))
         found.extend(_check_mode(source, index, instance, destination))
-        found.extend(_check_settings(index, instance, destination))
+        found.extend(_check_settings(index, instance, destination, required=instance.enabled))
     found.extend(_check_unique_names(source))
     found.extend(_check_counts(source, known, limits))
     found.extend(_check_integrations(source, catalog))
@@ -82,6 +86,8 @@ def _check_counts(source: SourceFile, known: list[tuple[int, InstanceFile, Desti
         destinations[destination.name] = destination
     for name, instances in by_destination.items():
         reported: set[int] = set()
+        if len(instances) < 2:  # every count rule allows one instance
+            continue
         for rule in _COUNT_RULES:
             for violation in rule(source, destinations[name], instances, limits):
                 index = violation.path[1]
@@ -170,9 +176,35 @@ def _check_mode(source: SourceFile, index: int, instance: InstanceFile, destinat
 
 # --- rule 10: settings ------------------------------------------------------------------------------------------
 
-def _check_settings(index: int, instance: InstanceFile, destination: Destination) -> Iterator[Violation]:
-    for key, spec in sorted(destination.settings.items()):
-        if spec.required and instance.settings.get(key) in (None, ""):
+def _required_settings(destination: Destination) -> list[tuple[str, Any]]:
+    """Return the destination's required settings by key (remembered per loaded catalog entry)."""
+    held = _REQUIRED.get(id(destination))
+    if held is None or held[0] is not destination:
+        if len(_REQUIRED) >= 1024:  # catalogs reloaded many times over: forget the old ones
+            _REQUIRED.clear()
+        held = _REQUIRED[id(destination)] = (destination, [(key, spec) for key, spec in
+                                                           sorted(destination.settings.items()) if spec.required])
+    return held[1]
+
+
+_REQUIRED: dict[int, tuple[Destination, list[tuple[str, Any]]]] = {}
+
+
+def settings_to_fill_in(source: SourceFile, catalog: Catalog) -> list[tuple[int, str, str]]:
+    """Return (index, destination, key) of each required setting a disabled instance lacks (needed to enable it)."""
+    found = []
+    for index, instance in enumerate(source.destinations):
+        destination = catalog.get(instance.destination)
+        if destination is not None and not instance.enabled:
+            found += [(index, destination.name, key) for key, _ in _required_settings(destination)
+                      if instance.settings.get(key) in (None, "")]
+    return found
+
+
+def _check_settings(index: int, instance: InstanceFile, destination: Destination, *,
+                    required: bool = True) -> Iterator[Violation]:
+    for key, spec in _required_settings(destination) if required else ():  # a disabled instance may be incomplete
+        if instance.settings.get(key) in (None, ""):
             yield Violation("R10-setting-required", ("destinations", index, "settings", key),
                             f"{destination.name} needs the setting '{key}'"
                             + (f": {spec.description}" if spec.description else ""),

@@ -45,39 +45,58 @@ def render_settings(workspace: WorkspaceFile, source: SourceFile, catalog: Catal
     """Return the settings document of `source`; `plugins` maps destination name to its remote plugin file."""
     device = device_instances(source, catalog)
     enabled = [i for i in source.destinations if i.enabled and catalog.get(i.destination) is not None]
-    cloud_names = sorted({i.destination for i in enabled if i.mode == "cloud"})
-    integrations: dict[str, Any] = {
-        "Segment.io": {
-            "apiKey": source.write_key,
-            "apiHost": workspace.collector.api_host,
-            "protocol": workspace.collector.protocol,
-            "addBundledMetadata": True,
-            "unbundledIntegrations": cloud_names,
-            "maybeBundledConfigIds": {
-                d.name: [instance_config_id(workspace.id, source.id, i.name)] for i, d in device
-            },
-            "versionSettings": {"version": "4.4.7", "componentTypes": ["browser"]},
-        }
-    }
+    integrations = {"Segment.io": _segment_io(workspace, source, enabled, device)}
     remote_plugins = []
     for instance, destination in device:
         public = destination.public_settings(instance.settings)
         plugin = plugins.get(destination.name)
-        integrations[destination.name] = {
-            **public,
-            "bundlingStatus": "bundled",
-            "versionSettings": {"version": plugin.version if plugin else "1.0.0", "componentTypes": []},
-            "consentSettings": {"categories": sorted(set(instance.consent_categories))},
-        }
+        integrations[destination.name] = _device_integration(instance, public, plugin)
         if source.type == "web" and plugin is not None:
-            remote_plugins.append({
-                "name": destination.name,
-                "creationName": destination.name,
-                "libraryName": plugin.library_name,
-                "url": f"{workspace.cdn.base_url}/{plugin.key}",
-                "settings": public,
-            })
-    categories = sorted({c for i in enabled for c in i.consent_categories})
+            remote_plugins.append(_remote_plugin(workspace, destination, public, plugin))
+    return _document(source, enabled, integrations, remote_plugins)
+
+
+def _segment_io(workspace: WorkspaceFile, source: SourceFile, enabled: list[InstanceFile],
+                device: list[tuple[InstanceFile, Destination]]) -> dict[str, Any]:
+    """Return the `Segment.io` integration: where events go, and which destinations run in the cloud."""
+    return {
+        "apiKey": source.write_key,
+        "apiHost": workspace.collector.api_host,
+        "protocol": workspace.collector.protocol,
+        "addBundledMetadata": True,
+        "unbundledIntegrations": sorted({i.destination for i in enabled if i.mode == "cloud"}),
+        "maybeBundledConfigIds": {
+            d.name: [instance_config_id(workspace.id, source.id, i.name)] for i, d in device
+        },
+        "versionSettings": {"version": "4.4.7", "componentTypes": ["browser"]},
+    }
+
+
+def _device_integration(instance: InstanceFile, public: dict[str, Any], plugin: PluginFile | None) -> dict[str, Any]:
+    """Return the `integrations` entry of one device-mode instance."""
+    return {
+        **public,
+        "bundlingStatus": "bundled",
+        "versionSettings": {"version": plugin.version if plugin else "1.0.0", "componentTypes": []},
+        "consentSettings": {"categories": sorted(set(instance.consent_categories))},
+    }
+
+
+def _remote_plugin(workspace: WorkspaceFile, destination: Destination, public: dict[str, Any],
+                   plugin: PluginFile) -> dict[str, Any]:
+    """Return the `remotePlugins` entry that tells analytics-next where a destination's plugin file is."""
+    return {
+        "name": destination.name,
+        "creationName": destination.name,
+        "libraryName": plugin.library_name,
+        "url": f"{workspace.cdn.base_url}/{plugin.key}",
+        "settings": public,
+    }
+
+
+def _document(source: SourceFile, enabled: list[InstanceFile], integrations: dict[str, Any],
+              remote_plugins: list[dict[str, Any]]) -> dict[str, Any]:
+    """Return the whole settings document around its integrations and remote plugins."""
     return {
         "integrations": integrations,
         "plan": {
@@ -93,7 +112,7 @@ def render_settings(workspace: WorkspaceFile, source: SourceFile, catalog: Catal
         "legacyVideoPluginsEnabled": False,
         "remotePlugins": remote_plugins,
         "consentSettings": {
-            "allCategories": categories,
+            "allCategories": sorted({c for i in enabled for c in i.consent_categories}),
             "hasUnmappedDestinations": any(not i.consent_categories for i in enabled),
         },
         "bundlesmith": {"sourceId": source.id, "defaultIntegrations": dict(sorted(source.integrations.items()))},

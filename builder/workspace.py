@@ -15,7 +15,7 @@ from __future__ import annotations
 import gc
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +29,7 @@ from builder.input_limits import FILE_BYTES, PROBLEMS_PER_FILE
 from builder.models import SAFE_ID_RULE, LimitsConfig, SourceFile, WorkspaceFile
 from builder.problems import Problem, echo_value, format_path, is_private_path, too_many_problems
 from builder.rules import check_source
+from builder.yaml_fast import load_plain_yaml
 from builder.yaml_loader import YamlDoc, load_yaml_text
 
 WORKSPACE_FILE = "workspace.yaml"
@@ -45,6 +46,8 @@ class SourceConfig:
     problems: list[Problem] = field(default_factory=list)
     key_lines: dict[str, int | None] = field(default_factory=dict)
     rules_checked: tuple[str, LimitsConfig] | None = None  # (catalog token, limits) the rules were checked against
+    # (catalog token, its private values) when a worker process found them while loading; not part of its identity
+    private: tuple[str, tuple[Any, ...]] | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -86,12 +89,20 @@ class Workspace:
         return next((s for s in self.sources if s.source is not None and s.source.id == source_id), None)
 
 
-def load_workspace(root: Path, catalog: Catalog) -> Workspace:
+Progress = Callable[[int, int], Any]  # called with (files done, files in all) as loading goes
+
+
+def load_workspace(root: Path, catalog: Catalog, progress: Progress | None = None) -> Workspace:
     """Read and validate every file of the workspace at `root`, collecting all problems."""
     config, problems = load_workspace_file(root)
     limits = config.limits if config else LimitsConfig()
+    paths = source_paths(root)
     with paused_gc():
-        sources = [load_source_file(root, path, catalog, limits) for path in source_paths(root)]
+        sources = []
+        for path in paths:
+            sources.append(load_source_file(root, path, catalog, limits))
+            if progress is not None:
+                progress(len(sources), len(paths))
     mark_clashes(sources)
     return Workspace(root=root, config=config, problems=problems, sources=sources)
 
@@ -140,7 +151,10 @@ def load_workspace_file(root: Path) -> tuple[WorkspaceFile | None, list[Problem]
 def load_source_file(root: Path, path: Path, catalog: Catalog, limits: LimitsConfig) -> SourceConfig:
     """Read one source file, validate its fields, then check the connection rules."""
     display = _display(root, path)
-    return _source_config(_read(path, display, limits.source_file_bytes, configurable=True), catalog, limits)
+    text = _read_text(path, display, limits.source_file_bytes, configurable=True)
+    if isinstance(text, YamlDoc):  # it could not be read
+        return _source_config(text, catalog, limits)
+    return _source_config_of_text(text, display, catalog, limits)
 
 
 def parse_source_text(text: str, display: str, catalog: Catalog, limits: LimitsConfig) -> SourceConfig:
@@ -149,6 +163,19 @@ def parse_source_text(text: str, display: str, catalog: Catalog, limits: LimitsC
     if size > limits.source_file_bytes:
         problem = _too_large(display, size, limits.source_file_bytes, configurable=True)
         return SourceConfig(file=display, source=None, problems=[problem])
+    return _source_config_of_text(text, display, catalog, limits)
+
+
+def _source_config_of_text(text: str, display: str, catalog: Catalog, limits: LimitsConfig) -> SourceConfig:
+    """Validate source text: read fast where it is plain; where anything is wrong, load it again with the
+    line-locating loader, so every problem names its line (`builder.yaml_fast`)."""
+    plain = load_plain_yaml(text)
+    if plain is not None:
+        data, top_lines, root_line = plain
+        config = _source_config(YamlDoc(file=display, data=data, root_line=root_line, lines=top_lines), catalog,
+                                limits)
+        if not config.problems:
+            return config
     return _source_config(_mapping_checked(load_yaml_text(text, display)), catalog, limits)
 
 
@@ -178,20 +205,25 @@ def _display(root: Path, path: Path) -> str:
 
 def _read(path: Path, display: str, max_bytes: int, configurable: bool) -> YamlDoc:
     """Read and parse one file, refusing it unread past `max_bytes` (at most max_bytes + 1 bytes are read)."""
+    text = _read_text(path, display, max_bytes, configurable)
+    return text if isinstance(text, YamlDoc) else _mapping_checked(load_yaml_text(text, display))
+
+
+def _read_text(path: Path, display: str, max_bytes: int, configurable: bool) -> str | YamlDoc:
+    """Return one file's text, or a YamlDoc with the problem that kept it from being read."""
     try:
         with open(path, "rb") as handle:
             data = _read_at_most(handle, max_bytes)
         if data is None:
             size = max(os.stat(path).st_size, max_bytes + 1)
             return YamlDoc(file=display, problems=[_too_large(display, size, max_bytes, configurable)])
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except FileNotFoundError:
         return YamlDoc(file=display, problems=[Problem(code="C-missing-file", file=display,
                                                        message="the file does not exist")])
     except (OSError, UnicodeDecodeError) as exc:
         return YamlDoc(file=display, problems=[Problem(code="C-unreadable", file=display,
                                                        message=f"the file cannot be read: {exc}")])
-    return _mapping_checked(load_yaml_text(text, display))
 
 
 def read_bounded(path: Path | str, max_bytes: int) -> bytes | None:

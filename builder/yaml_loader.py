@@ -9,7 +9,9 @@ Bad input becomes Problems, never exceptions: `C-yaml-syntax` when libyaml canno
 `C-yaml-too-large`, `C-yaml-aliases`, `C-yaml-depth`, after which that one problem is the result and the data is
 dropped). Text of YAML_MAX_NODES / 2 characters or more is first counted event by event, so a dense file is
 refused before libyaml builds its node graph (about 400 bytes a node). Line numbers come from an index built while
-loading (O(1) per problem); the node graph is not kept.
+loading (O(1) per problem); the node graph is not kept. Source files are first read by `builder.yaml_fast`, which
+skips the node graph and the line index for plain files and hands everything else (and every file with a problem)
+to this loader.
 """
 from __future__ import annotations
 
@@ -23,8 +25,32 @@ from builder.input_limits import YAML_MAX_NODES
 from builder.problems import Problem
 from builder.yaml_builder import Lines, YamlBoundError, build_data, depth_problem, too_large
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _NODE_EVENTS = (yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_RESOLVE = yaml.resolver.BaseResolver.resolve
+_RESOLVED_MAX = 4096  # plain scalars whose tag is remembered (keys and common values repeat from file to file)
+
+
+class Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """The safe loader, resolving each distinct plain scalar's tag once (libyaml asks Python for every scalar)."""
+
+    _resolved: dict[str, str] = {}
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        """Return the tag of a node: the safe loader's answer, remembered for short plain scalars."""
+        if kind is not yaml.ScalarNode or not implicit[0]:
+            return _RESOLVE(self, kind, value, implicit)
+        tag = self._resolved.get(value)
+        if tag is None:
+            tag = _RESOLVE(self, kind, value, implicit)
+            if len(value) <= 64:
+                if len(self._resolved) >= _RESOLVED_MAX:
+                    self._resolved.clear()
+                self._resolved[value] = tag
+        return tag
+
+
+assert not _BaseLoader.yaml_path_resolvers  # a scalar's tag then depends on its text alone
 
 
 @dataclass
@@ -65,7 +91,7 @@ def load_yaml_text(text: str, file: str) -> YamlDoc:
     try:
         if len(text) >= YAML_MAX_NODES // 2:  # shorter text cannot hold more nodes than the cap
             _count_events(text, file)
-        loader = _Loader(text)
+        loader = Loader(text)
         node = loader.get_single_node()  # libyaml: iterative, stops at 1000 levels; aliases share one node
         if node is not None:
             doc.data, doc.lines, doc.problems = build_data(loader, node, file)
@@ -94,7 +120,7 @@ def _problem_of(exc: BaseException, file: str) -> Problem:
 
 def _count_events(text: str, file: str) -> None:
     """Refuse text holding more than YAML_MAX_NODES nodes, counted from parser events before any node exists."""
-    loader = _Loader(text)
+    loader = Loader(text)
     try:
         count = 0
         while loader.check_event():

@@ -23,11 +23,12 @@ def _run(*args: object) -> tuple[int, str]:
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    """A workspace with the storefront fixture imported and its two private cloud settings filled in."""
+    """A workspace with the storefront fixture imported, its two private cloud settings filled in and enabled."""
     root = write_workspace(tmp_path / "ws")
     code, output = _run("import", "segment", root, "--settings", STOREFRONT, "--source-id", "storefront")
     assert code == 0, output
     _edit(root, "  settings: {}", "  settings: {webhookUrl: 'https://hooks.example/private-1'}")
+    _edit(root, "enabled: false", "enabled: true")
     assert _run("validate", root)[0] == 0
     return root
 
@@ -136,6 +137,7 @@ def test_an_unknown_source_is_a_usage_error(root):
 def test_a_source_that_does_not_validate_is_an_error_naming_its_problems(tmp_path):
     root = write_workspace(tmp_path / "ws")
     assert _run("import", "segment", root, "--settings", STOREFRONT, "--source-id", "storefront")[0] == 0
+    _edit(root, "enabled: false", "enabled: true")  # enabled before its private setting is filled in
     code, output = _run("compare", "segment", root, "storefront", "--settings", STOREFRONT)
     assert code == 1
     assert "[R10-setting-required] Webhooks needs the setting 'webhookUrl'" in output

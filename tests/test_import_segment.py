@@ -82,25 +82,34 @@ def test_device_instances_keep_segments_setting_keys_values_and_consent_categori
         "Webhooks": "Webhooks", "Slack": "Slack"}
 
 
-def test_cloud_instances_are_written_so_that_validate_names_every_missing_required_setting(root):
+def test_incomplete_cloud_instances_are_written_disabled_and_validate_names_every_missing_setting(root, tmp_path):
     code, output = _import(root, STOREFRONT, "--source-id", "storefront")
-    assert "settings to fill in before the source builds (2" in output
+    assert "settings to fill in (2" in output
     instances = _by_name(_source(root, "storefront"))
-    assert [(n, i["mode"], i["settings"]) for n, i in instances.items() if i["mode"] == "cloud"] == [
-        ("Customer.io", "cloud", {"datacenter": "", "siteId": "3c1d2e4f5a6b"}),
-        ("Webhooks", "cloud", {}), ("Slack", "cloud", {})]
+    assert [(n, i["mode"], i["enabled"], i["settings"]) for n, i in instances.items() if i["mode"] == "cloud"] == [
+        ("Customer.io", "cloud", True, {"datacenter": "", "siteId": "3c1d2e4f5a6b"}),
+        ("Webhooks", "cloud", False, {}), ("Slack", "cloud", False, {})]
     code, output = _run("validate", root)
-    assert code == 1
-    problems = [line for line in output.splitlines() if "[" in line]
-    assert len(problems) == 2
-    assert re.search(r"destinations\[7\]\.settings\.webhookUrl: \[R10-setting-required\] Webhooks needs", output)
-    assert re.search(r"destinations\[8\]\.settings\.webhookUrl: \[R10-setting-required\] Slack needs", output)
+    assert code == 0, output  # the rest of the source builds at once
+    notes = [line for line in output.splitlines() if line.startswith("note:")]
+    assert len(notes) == 2
+    assert re.search(r"destinations\[7\]\.settings\.webhookUrl: Webhooks needs it before this disabled", output)
+    assert re.search(r"destinations\[8\]\.settings\.webhookUrl: Slack needs it before this disabled", output)
+    code, output = _run("build", root, "--out", tmp_path / "out")
+    assert code == 0, output
+    built = json.loads((tmp_path / "out/v1/projects/Wk7fQ2pL9xZr4TbN8mVc3HsY6dJa1GeK/settings").read_text())
+    assert built["integrations"]["Segment.io"]["unbundledIntegrations"] == ["Customer.io"]  # nothing for the others
+    path = root / "sources" / "storefront.yaml"
+    path.write_text(path.read_text().replace("enabled: false", "enabled: true"))
+    code, output = _run("validate", root)  # enabled without the setting: the rule binds again
+    assert code == 1 and "[R10-setting-required] Webhooks needs" in output
 
 
 def test_filled_in_cloud_settings_make_the_source_build_with_cloud_names_unbundled(root, tmp_path):
     _import(root, STOREFRONT, "--source-id", "storefront")
     path = root / "sources" / "storefront.yaml"
-    path.write_text(path.read_text().replace("  settings: {}", "  settings: {webhookUrl: 'https://hooks.example/a'}"))
+    path.write_text(path.read_text().replace("  settings: {}", "  settings: {webhookUrl: 'https://hooks.example/a'}")
+                    .replace("enabled: false", "enabled: true"))
     assert _run("validate", root)[0] == 0
     code, output = _run("build", root, "--out", tmp_path / "out")
     assert code == 0, output

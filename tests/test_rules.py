@@ -146,3 +146,20 @@ def test_a_setting_of_the_wrong_type_is_described_never_echoed(tmp_path, catalog
         "Amplitude has the wrong type (expected a boolean, got str of 18 characters)",
     ]
     assert not any("98765432101" in line or "sk_live" in line for line in lines)
+
+
+def test_a_disabled_instance_may_lack_required_settings_and_validate_names_them(tmp_path, catalog):
+    """As in Segment, a destination can be saved disabled and incomplete; enabling it needs the setting."""
+    from click.testing import CliRunner
+
+    from bundlesmith.cli import main
+    disabled = "  - {destination: Mixpanel, name: Later, mode: cloud, enabled: false, settings: {}}\n"
+    root = write_workspace(tmp_path / "ws", raw_sources={"shop": HEAD.format(type="web") + disabled})
+    assert load_workspace(root, catalog).ok
+    result = CliRunner().invoke(main, ["validate", str(root)])
+    assert result.exit_code == 0
+    assert "destinations[0].settings.token: Mixpanel needs it before this disabled instance can be enabled" \
+        in result.output
+    (root / "sources/shop.yaml").write_text(HEAD.format(type="web") + disabled.replace("false", "true"))
+    problems = load_workspace(root, catalog).all_problems()
+    assert [(p.code, p.path) for p in problems] == [("R10-setting-required", "destinations[0].settings.token")]

@@ -7,6 +7,7 @@ import os
 import sys
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,9 +18,11 @@ from builder.errors import UsageError
 from builder.models import WorkspaceFile, json_schema
 from builder.parallel import build_parallel, load_workspace_parallel
 from builder.problems import format_problems
+from builder.rules import settings_to_fill_in
 from builder.snippet import render_snippet
 from builder.workspace import load_workspace, source_paths
 from bundlesmith.commands.common import echo, load, workspace_arg
+from bundlesmith.progress import progress_for
 
 PARALLEL_THRESHOLD = 200  # below this many source files, forking workers costs more than it saves
 
@@ -29,7 +32,7 @@ PARALLEL_THRESHOLD = 200  # below this many source files, forking workers costs 
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
 def validate(workspace: Path, as_json: bool) -> None:
     """Check every file of WORKSPACE and report all problems at once."""
-    _, loaded = load(workspace)
+    catalog, loaded = load(workspace)
     problems = loaded.all_problems()
     if as_json:
         echo(json.dumps([p.as_dict() for p in problems], indent=2))
@@ -37,7 +40,17 @@ def validate(workspace: Path, as_json: bool) -> None:
         echo(format_problems(problems), err=True)
     else:
         echo(f"{workspace}: workspace.yaml and {len(loaded.sources)} source files are valid")
+    if not as_json:
+        for note in _settings_to_fill_in(loaded, catalog):
+            echo(note, err=True)
     sys.exit(1 if problems else 0)
+
+
+def _settings_to_fill_in(loaded: Any, catalog: Any) -> list[str]:
+    """Return a note per required setting a disabled instance lacks (it cannot be enabled without it)."""
+    return [f"note: {source.file}: destinations[{index}].settings.{key}: {name} needs it before this disabled "
+            "instance can be enabled" for source in loaded.sources if source.source is not None
+            for index, name, key in settings_to_fill_in(source.source, catalog)]
 
 
 @click.command()
@@ -46,23 +59,38 @@ def validate(workspace: Path, as_json: bool) -> None:
               help="Output directory (default: the workspace's `local` target).")
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the cores",
               help="Worker processes for large workspaces.")
-def build(workspace: Path, out: Path | None, jobs: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print what was built as JSON (and no progress line).")
+def build(workspace: Path, out: Path | None, jobs: int, as_json: bool) -> None:
     """Build every source of WORKSPACE into a directory laid out like the CDN."""
     from publish.local import LocalTarget
 
     catalog = load_catalog()
     parallel = jobs > 1 and len(source_paths(workspace)) >= PARALLEL_THRESHOLD
-    loaded = load_workspace_parallel(workspace, catalog, jobs) if parallel else load_workspace(workspace, catalog)
+    with progress_for("loading", as_json=as_json) as loading:
+        loaded = (load_workspace_parallel(workspace, catalog, jobs, progress=loading.update) if parallel
+                  else load_workspace(workspace, catalog, progress=loading.update))
     config = loaded.valid_config()
     out = out or _local_target_dir(workspace, config)
     builder, cache = Builder(catalog, Assets.load()), config.cache
     target = LocalTarget(out, retention=config.retention)  # a publish to the directory, as --env local
     keep = loaded.source_ids()
-    if parallel:  # each worker publishes the sources it builds; what they did is recorded here
-        run = target.begin(cache, keep_only=keep)
-        report = target.finish(run, build_parallel(builder, loaded, jobs, after=partial(target.publish_built, run)))
+    with progress_for("building", as_json=as_json) as building:
+        if parallel:  # each worker publishes the sources it builds; what they did is recorded here
+            run = target.begin(cache, keep_only=keep)
+            done = build_parallel(builder, loaded, jobs, after=partial(target.publish_built, run))
+            report = target.finish(run, building.wrap(done, total=len(loaded.sources)))
+        else:
+            report = target.apply(building.wrap(builder.build_all(loaded), total=len(loaded.sources)), cache,
+                                  keep_only=keep)
+    if as_json:
+        echo(json.dumps(_build_summary(out, report), indent=2, sort_keys=True))
     else:
-        report = target.apply(builder.build_all(loaded), cache, keep_only=keep)
+        _print_build_report(out, report)
+    sys.exit(1 if not report.ok else 0)
+
+
+def _print_build_report(out: Path, report: Any) -> None:
+    """Print what a build did: failures and warnings on stderr, the one-line summary on stdout."""
     for failure in report.failed:
         echo(f"FAILED {failure.source_id or failure.file}", err=True)
     for result in report.not_written:
@@ -76,7 +104,22 @@ def build(workspace: Path, out: Path | None, jobs: int) -> None:
     echo(f"{out}: {len(report.built)} sources built, {len(report.failed)} failed; "
          f"{len(report.written)} files written, {len(report.unchanged)} unchanged, {len(report.removed)} removed"
          f"{refused}")
-    sys.exit(1 if not report.ok else 0)
+
+
+def _build_summary(out: Path, report: Any) -> dict[str, Any]:
+    """Return what a build did as JSON-ready data (`build --json`)."""
+    return {
+        "out": str(out),
+        "ok": report.ok,
+        "built": report.built,
+        "failed": [{"file": f.file, "source_id": f.source_id} for f in report.failed],
+        "not_written": [{"source_id": r.source_id, "error": str(r.error)} for r in report.not_written],
+        "problems": [p.as_dict() for p in report.problems()],
+        "written": len(report.written),
+        "unchanged": len(report.unchanged),
+        "removed": len(report.removed),
+        "refused": [{"key": key, "rule": rule} for key, rule in report.refused],
+    }
 
 
 def _local_target_dir(workspace: Path, config: WorkspaceFile) -> Path:

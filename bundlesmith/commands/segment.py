@@ -81,8 +81,8 @@ def _print_import(workspace: Path, result: ImportResult) -> None:
     echo(f"report: what the file does not hold as Segment had it ({len(result.items)}):")
     echo(format_report(result.items))
     if result.missing:
-        echo(f"settings to fill in before the source builds ({len(result.missing)}; `bundlesmith validate "
-             f"{workspace}` names them):")
+        echo(f"settings to fill in ({len(result.missing)}; their instances are written disabled, the rest builds; "
+             f"`bundlesmith validate {workspace}` names them):")
         for instance, key in result.missing:
             echo(f"  - {instance}: {key}")
     echo("install on the site (replaces Segment's snippet):")

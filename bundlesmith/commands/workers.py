@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from bundlesmith.commands.common import echo, workspace_arg
+from bundlesmith.progress import progress_for
 
 queue_option = click.option("--queue", "queue_url", required=True, metavar="QUEUE_URL", help="The SQS queue URL.")
 
@@ -26,7 +27,9 @@ def enqueue_command(workspace: Path, source_ids: tuple[str, ...], queue_url: str
     from bundlesmith.workers.worker import open_queue, snapshot_store_for
 
     store = snapshot_store_for(workspace, snapshots)
-    version, ids = enqueue_changes(workspace, list(source_ids) or None, open_queue(queue_url), store)
+    with progress_for("loading") as loading:  # a line on a terminal only (progress_wanted)
+        version, ids = enqueue_changes(workspace, list(source_ids) or None, open_queue(queue_url), store,
+                                       progress=loading.update)
     echo(f"version {version.number} ({version.content_hash[:12]}): {len(ids)} messages sent to {queue_url}")
 
 

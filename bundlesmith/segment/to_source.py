@@ -11,10 +11,10 @@ Choices (README "Moving from Segment" says them to users):
   catalog renamed (`renamed_from`): written under the new key and reported.
 - A value of the wrong type for its setting (JSON can hold it, the catalog refuses it): an error naming every such
   setting, by type only, and nothing is written.
-- Cloud-mode instances keep whatever public settings the input has; a required setting it lacks (the private ones,
-  always, from a settings JSON) is left out so that `bundlesmith validate` names it, and the source builds once it is
-  filled in. With `skip_incomplete_cloud` such instances are left out of the file (and reported) so that the
-  device-mode part builds at once.
+- Cloud-mode instances keep whatever public settings the input has; an instance lacking a required setting (the
+  private ones, always, from a settings JSON) is written disabled, so the rest of the source builds at once,
+  `bundlesmith validate` names each setting to fill in, and nothing is published for it until it is filled in and
+  enabled. With `skip_incomplete_cloud` such instances are left out of the file (and reported) instead.
 - Actions subscriptions: bundlesmith's adapters perform Segment's default presets (`names.EXPRESSED_SUBSCRIPTIONS`);
   every subscription that differs (custom trigger, disabled preset, custom field mapping) is reported.
 """
@@ -126,13 +126,14 @@ def _instance(segment: SegmentDestination, destination: Destination, imported: I
         imported.items.append(Item("missing-setting", f"{segment.where}", f"'{name}' needs the {kind} setting "
                                    f"'{key}', which the input does not hold"
                                    + ("; instance left out (--skip-incomplete-cloud)" if left_out else
-                                      "; fill it in (`bundlesmith validate` names it)")))
+                                      "; the instance is written disabled: fill it in, then set `enabled: true` "
+                                      "(`bundlesmith validate` names it)")))
     if missing and segment.mode == "cloud" and options.skip_incomplete_cloud:
         return None
     imported.missing.extend((name, key) for key in missing)
     imported.items.extend(_subscription_items(segment, destination))
     instance: dict[str, Any] = {"destination": destination.name, "name": name, "mode": segment.mode,
-                                "enabled": segment.enabled, "settings": settings}
+                                "enabled": segment.enabled and not missing, "settings": settings}
     if segment.consent_categories:
         instance["consent_categories"] = list(segment.consent_categories)
     return instance

@@ -16,18 +16,20 @@ from pathlib import Path
 
 from builder.catalog import Catalog, load_catalog
 from builder.errors import UsageError
-from builder.workspace import load_workspace
+from builder.workspace import Progress, load_workspace
 from bundlesmith.workers.changes import MAX_SOURCES_PER_MESSAGE, Version, encode_change, split_change
 from bundlesmith.workers.queue import ChangeQueue
 from bundlesmith.workers.snapshots import SnapshotStore, pack_workspace
 
 
 def enqueue_changes(root: Path, source_ids: Iterable[str] | None, queue: ChangeQueue, snapshots: SnapshotStore, *,
-                    catalog: Catalog | None = None, batch: int = MAX_SOURCES_PER_MESSAGE) -> tuple[Version, list[str]]:
-    """Snapshot the workspace at `root`, then send one message per `batch` of the sources (None: all of them)."""
+                    catalog: Catalog | None = None, batch: int = MAX_SOURCES_PER_MESSAGE,
+                    progress: Progress | None = None) -> tuple[Version, list[str]]:
+    """Snapshot the workspace at `root`, then send one message per `batch` of the sources (None: all of them);
+    `progress` hears (files done, files in all) while every source is loaded to list them."""
     packed = pack_workspace(root)
     if source_ids is None:
-        loaded = load_workspace(root, catalog or load_catalog())
+        loaded = load_workspace(root, catalog or load_catalog(), progress=progress)
         loaded.valid_config()
         ids = sorted(loaded.source_ids())
     else:
