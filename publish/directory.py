@@ -32,13 +32,14 @@ import json
 import logging
 import os
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
 from publish.atomic_file import TEMP_PREFIX, atomic_write
-from publish.manifest import is_private_key
+from publish.state import is_private_key
 from publish.plan import sha256_hex
 from builder.errors import PublishError
 
@@ -84,7 +85,7 @@ class DirectoryStore:
     """One directory; keys given to and returned by it are paths relative to it."""
 
     prefix = ""
-    etag = "sha256"  # what `list()` reports per file, and so the manifest field plans compare it with
+    etag = "sha256"  # what `list()` reports per file, and so the record field plans compare it with
 
     journal_limit = JOURNAL_LIMIT
 
@@ -95,9 +96,10 @@ class DirectoryStore:
         self._made_dirs: set[str] = set()
         self._journal: tuple[int, int] | None = None  # (pid, fd): a forked worker opens its own
         self._journaled = 0  # bytes this process appended since it last looked at the journal's size
+        self._cas_lock = threading.Lock()  # `put_if`: check and write as one step (one process writes a directory)
 
     def put(self, key: str, body: bytes, content_type: str, cache_control: str, digest: str | None = None) -> None:
-        """Write one file atomically (its headers live in the manifest and `_headers`); `digest`: its SHA-256."""
+        """Write one file atomically (its headers live in its state and `_headers`); `digest`: its SHA-256."""
         path = self._path(key)
         with translate_os_errors(f"Failed to write {key} to {self.root}"):
             self._ensure_parent(path)
@@ -161,15 +163,20 @@ class DirectoryStore:
                 stat = os.stat(self._path(key))
             except (FileNotFoundError, NotADirectoryError):
                 return None
-        return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
+        return _version(stat)
 
-    def list(self) -> dict[str, str]:
-        """Return every file with its SHA-256, reading only files whose stat the journal does not vouch for."""
+    def list(self, under: str = "") -> dict[str, str]:
+        """Return every file (whose key starts with `under`) with its SHA-256, reading only files whose stat the
+        journal does not vouch for. Under the private `.bundlesmith/` (the target's state: markers, source states),
+        a file's version (its stat, as `version()` gives) stands for its ETag: one scandir, no index read."""
+        if under and is_private_key(under):
+            with translate_os_errors(f"Failed to list {self.root}/{under}"):
+                return {key: _version(stat) for key, stat in self._walk(under)}
         with translate_os_errors(f"Failed to list {self.root}"):
             known, journaled = self._read_index()
             found: dict[str, str] = {}
-            fresh: dict[str, list[Any]] = {}
-            for key, stat in self._walk():
+            fresh: dict[str, list[Any]] = {k: v for k, v in known.items() if not k.startswith(under)} if under else {}
+            for key, stat in self._walk(under):
                 signature = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
                 entry = known.get(key)
                 if entry is None or entry[:3] != signature:
@@ -179,6 +186,35 @@ class DirectoryStore:
             if journaled or fresh != known:
                 self._write_index(fresh)
             return found
+
+    def folders(self, under: str) -> list[str]:
+        """Return the names of the folders right under `under` (one scandir, no stat)."""
+        with translate_os_errors(f"Failed to list {self.root}/{under}"):
+            try:
+                with os.scandir(os.path.join(self.root, under)) as entries:
+                    return [e.name for e in entries if e.is_dir(follow_symlinks=False)]
+            except FileNotFoundError:
+                return []
+
+    def get_versioned(self, key: str) -> tuple[bytes | None, str | None]:
+        """Return the bytes of one file and its version (a stat), or (None, None) when there is none."""
+        with self._cas_lock:
+            return self.get(key), self.version(key)
+
+    def put_if(self, key: str, body: bytes, content_type: str, cache_control: str, *, if_match: str | None = None,
+               if_none_match: bool = False) -> str | None:
+        """Write one file only if its version is still `if_match` (or it does not exist); return its new version,
+        or None when the condition failed. One process writes a directory: a lock makes check-and-write one step."""
+        with self._cas_lock:
+            current = self.version(key)
+            if (if_match is not None and current != if_match) or (if_none_match and current is not None):
+                return None
+            self.put(key, body, content_type, cache_control)
+            return self.version(key)
+
+    def ensure_cors(self) -> bool:
+        """Nothing to do: `_headers` gives settings `Access-Control-Allow-Origin` (publish/headers.py)."""
+        return False
 
     # --- files ---------------------------------------------------------------------------------------------------
 
@@ -194,9 +230,11 @@ class DirectoryStore:
             os.makedirs(parent, exist_ok=True)
             self._made_dirs.add(parent)
 
-    def _walk(self) -> Iterator[tuple[str, os.stat_result]]:
-        """Yield (key, stat) of every object file, bookkeeping, `_headers` and temporary files left out."""
-        pending = [("", str(self.root))]
+    def _walk(self, under: str = "") -> Iterator[tuple[str, os.stat_result]]:
+        """Yield (key, stat) of every object file (under a key prefix), bookkeeping, `_headers` and temporary files
+        left out."""
+        folder = under.rpartition("/")[0]
+        pending = [(folder + "/" if folder else "", os.path.join(self.root, folder))]
         while pending:
             prefix, folder = pending.pop()
             try:
@@ -205,6 +243,8 @@ class DirectoryStore:
                 continue
             for entry in entries:
                 key = prefix + entry.name
+                if not key.startswith(under) and not under.startswith(key + "/"):
+                    continue
                 if entry.is_dir(follow_symlinks=False):
                     if key != BOOKKEEPING:
                         pending.append((key + "/", entry.path))
@@ -264,6 +304,11 @@ class DirectoryStore:
             os.truncate(os.path.join(self.root, JOURNAL), 0)
         except FileNotFoundError:
             pass
+
+
+def _version(stat: os.stat_result) -> str:
+    """Return a file's version: size, mtime and inode (each atomic write makes a new one)."""
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}"
 
 
 def _sha256_file(path: str) -> str:

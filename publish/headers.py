@@ -1,15 +1,16 @@
 """`_headers` of a directory target (Netlify / Cloudflare Pages format): what a static host serves each file with.
 
-    write_headers(store.root, manifest)        # one entry per served object, from the state
-    HeadersFile(store.root).write(manifest)    # the same, keeping each object's rendered lines for the next write
+    write_headers(store.root, objects)         # one entry per served object, from the states' records
+    HeadersFile(store.root).published(None)    # after a publish: drop the entries of files it deleted
     DirectoryStore(root, headers=HeadersFile(root))   # each new object's entry appended before the object
 
 A served file never lacks its `_headers` entry, even after `kill -9`: a store given its `HeadersFile` appends the
 entry of an object to `_headers` (one `write`, before the object's rename makes it visible) whenever `_headers` does
-not already say those headers for that key; the full rewrite from the state afterwards drops an entry only once its
-file is gone. Appending is the simplest crash-safe order: it costs one small write per new key (a full rewrite
-before every publish would cost the whole file per change), and it holds for every writer alike (the service,
-`bundlesmith build`, its forked workers, a rollback's copies), because it sits where the bytes are written.
+not already say those headers for that key; the store tells it which files it deleted, and the rewrite after a
+publish (`flush`) drops their entries; a verify rewrites it from every source's state (`write`), dropping an entry
+only once its file is gone. Appending is the simplest crash-safe order: it costs one small write per new key (a
+full rewrite before every publish would cost the whole file per change), and it holds for every writer alike (the
+service, `bundlesmith build`, its forked workers, a rollback's copies), because it sits where the bytes are written.
 Private keys and keys the directory store refuses (`publish.directory.key_problem`) never get an entry; OS errors
 become `builder.errors.PublishError` as in the store.
 """
@@ -18,18 +19,17 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
 
 from publish.atomic_file import atomic_write
 from publish.directory import HEADERS_FILE, key_problem, translate_os_errors
-from publish.manifest import is_private_key
+from publish.state import ObjectRecord, is_private_key
 
 
-def write_headers(root: Path, manifest: dict[str, Any], changed: bool = True) -> None:
+def write_headers(root: Path, objects: Mapping[str, ObjectRecord]) -> None:
     """Write `_headers` (Netlify / Cloudflare Pages format) for every served object, unless it is unchanged."""
-    HeadersFile(root).write(manifest, changed)
+    HeadersFile(root).write(objects)
 
 
 class HeadersFile:
@@ -60,7 +60,7 @@ class HeadersFile:
             known = entries.get(key)
             if (known is not None and known[:2] == (content_type, cache_control)) or key_problem(key) is not None:
                 return
-            lines = _header_lines(key, {"content_type": content_type, "cache_control": cache_control})
+            lines = _header_lines(key, content_type, cache_control)
             with translate_os_errors(f"Failed to write {HEADERS_FILE} to {self.root}"):
                 os.write(self._append_fd(), (lines + "\n").encode())  # one write: all of the entry or none of it
             entries[key] = (content_type, cache_control, lines)
@@ -74,12 +74,24 @@ class HeadersFile:
             self._fd = (pid, os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644))
         return self._fd[1]
 
-    def write(self, manifest: dict[str, Any], changed: bool = True) -> None:
-        """Write `_headers` for every served object of `manifest` (and every file still there that has an entry)."""
+    def published(self, objects: Mapping[str, ObjectRecord] | None) -> None:
+        """After a publish: rewrite from every served object's record (a verify), else only drop forgotten entries."""
+        if objects is None:
+            self.flush()
+        else:
+            self.write(objects)
+
+    def flush(self) -> None:
+        """Rewrite `_headers` from the entries it holds if some were forgotten since (files deleted)."""
         with self._lock, translate_os_errors(f"Failed to write {HEADERS_FILE} to {self.root}"):
-            if not changed and not self._dirty and os.path.isfile(self.path):
-                return
-            objects, entries = manifest["objects"], self._load()
+            if self._dirty or not os.path.isfile(self.path):
+                entries = self._load()
+                self._store(sorted(entries))
+
+    def write(self, objects: Mapping[str, ObjectRecord]) -> None:
+        """Write `_headers` for every served object (and every file still there that has an entry)."""
+        with self._lock, translate_os_errors(f"Failed to write {HEADERS_FILE} to {self.root}"):
+            entries = self._load()
             kept = []  # entries the state lacks whose file is still there: up but not recorded yet (a crash)
             for key in [k for k in entries if k not in objects]:
                 if not (key_problem(key) or is_private_key(key)) and os.path.isfile(os.path.join(self.root, key)):
@@ -89,11 +101,12 @@ class HeadersFile:
             keys = sorted(objects.keys() | set(kept)) if kept else sorted(objects)
             self._kept = set(kept)
             for key in keys:
-                meta, known = objects.get(key), entries.get(key)
-                if meta is not None and (known is None or known[:2] != (meta["content_type"], meta["cache_control"])):
+                record, known = objects.get(key), entries.get(key)
+                if record is not None and (known is None or known[:2] != (record.content_type, record.cache_control)):
                     if is_private_key(key) or key_problem(key) is not None:
                         continue
-                    entries[key] = (meta["content_type"], meta["cache_control"], _header_lines(key, meta))
+                    entries[key] = (record.content_type, record.cache_control,
+                                    _header_lines(key, record.content_type, record.cache_control))
             self._store(k for k in keys if k in entries)
 
     def forget(self, keys: Iterable[str]) -> None:
@@ -120,7 +133,7 @@ class HeadersFile:
         for key in keys:
             content_type, cache_control, lines = entries[key]
             if lines is None:
-                lines = _header_lines(key, {"content_type": content_type, "cache_control": cache_control})
+                lines = _header_lines(key, content_type, cache_control)
                 entries[key] = (content_type, cache_control, lines)
             blocks.append(lines)
         body = ("\n".join(blocks) + "\n").encode()
@@ -157,9 +170,9 @@ def read_headers(text: str) -> dict[str, tuple[str, str]]:
     return {key: (content_type, cache_control) for key, content_type, cache_control in _ENTRY.findall(text)}
 
 
-def _header_lines(key: str, meta: dict[str, Any]) -> str:
+def _header_lines(key: str, content_type: str, cache_control: str) -> str:
     """Return the `_headers` block of one served object."""
-    lines = [f"/{key}", f"  Content-Type: {meta['content_type']}", f"  Cache-Control: {meta['cache_control']}"]
+    lines = [f"/{key}", f"  Content-Type: {content_type}", f"  Cache-Control: {cache_control}"]
     if key.startswith("v1/projects/"):  # browsers fetch settings cross-origin
         lines.append("  Access-Control-Allow-Origin: *")
     return "\n".join(lines)

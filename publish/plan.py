@@ -1,31 +1,29 @@
 """The publish plan: what a target must add, update, delete or leave alone, as pure data.
 
-    listing = {"v1/projects/wk/settings": "<md5 etag>", ...}          # what the target really holds
-    plan = compute_plan(outcomes, manifest, listing, cache, now=clock(), grace_period=86400)
-    for source in plan.sources:
-        source.add, source.update, source.delete, source.unchanged       # keys, sorted
-    plan.orphaned, plan.expired                                           # immutable objects no build references
+    plan = plan_source(build, state, cache, etag="md5")                  # against the source's own records
+    plan = plan_source(build, state, cache, listing=listing)             # --verify: and against the real listing
+    source.add, source.update, source.delete, source.unchanged            # keys, sorted
+    Plan(sources, orphaned, expired, adopted)                             # the whole publish, for `plan` and reports
 
-The plan compares each SourceBuild with the manifest (`publish.manifest`) *and* with the real listing: an object
-the manifest believes is there but that is missing or holds other bytes (drift: a manual edit, a crash between an
-upload and the manifest) is planned as an update. An entry object a source no longer serves is deleted once its
-source's new objects are up; an immutable (content-addressed) object that no current or retained build references
-becomes an orphan and is deleted only once it has been one for `grace_period` seconds, so a page that fetched an
-entry object just before the publish still finds everything it references. A source that failed to build has an
-empty plan: its previous objects stay.
+Each SourceBuild is compared with its source's state (`publish.state.SourceState`: a record per object it serves).
+An immutable (content-addressed, shared plugin) object the state does not record yet is unchanged when the target
+already has it (`present`: one HEAD or stat, asked once per key per publish). With a `listing` (a verify), an object
+the state believes is there but that is missing or holds other bytes (drift: a manual edit, a crash between an
+upload and the state) is planned as an update. An entry object a source no longer serves is deleted once its new
+objects are up. Immutable objects no current or retained build references become orphans (`publish.orphans`),
+deleted only after the grace period. A source that failed to build has an empty plan: its previous objects stay.
 """
 from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from builder.build import BuiltObject, SourceBuild, SourceFailure, SourceOutcome
 from builder.models import CacheConfig
 from publish.cache_policy import cache_control
-from publish.manifest import is_private_key
+from publish.state import ObjectRecord, SourceState
 
 
 @dataclass(frozen=True)
@@ -97,110 +95,59 @@ def sha256_hex(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
 
-def object_meta(obj: BuiltObject, cache: CacheConfig, etag: str = "md5") -> dict[str, Any]:
-    """Return what the manifest records about one object (no body, nothing private).
+def object_record(obj: BuiltObject, cache: CacheConfig, etag: str = "md5") -> ObjectRecord:
+    """Return what the state records about one object (no body, nothing private), not yet dated.
 
     `etag` names the field the store's listing reports: S3's is the MD5 (recorded as `md5`); a directory's is the
     SHA-256 the build already computed, so no MD5 is computed or recorded for it.
     """
-    meta = {"sha256": obj.sha256, "size": len(obj.body), "content_type": obj.content_type,
-            "cache_control": cache_control(obj, cache), "immutable": obj.immutable}
-    if etag == "md5":
-        meta["md5"] = md5_hex(obj.body)
-    return meta
+    return ObjectRecord(obj.sha256, obj.content_type, cache_control(obj, cache), obj.immutable, len(obj.body),
+                        md5_hex(obj.body) if etag == "md5" else None)
 
 
-def compute_plan(outcomes: Iterable[SourceOutcome], manifest: Mapping[str, Any], listing: Mapping[str, str],
-                 cache: CacheConfig, *, now: float, grace_period: float,
-                 keep_only: set[str] | None = None, etag: str = "md5") -> Plan:
-    """Plan publishing `outcomes` to a target whose state is `manifest` and whose real keys are `listing`."""
-    plans = [plan_source(o, manifest, listing, cache, etag) for o in outcomes]
-    return complete_plan(plans, manifest, listing, cache, now=now, grace_period=grace_period, keep_only=keep_only)
+def plan_source(outcome: SourceOutcome, state: SourceState | None, cache: CacheConfig, etag: str = "md5", *,
+                listing: Mapping[str, str] | None = None,
+                present: Callable[[str], bool] | None = None) -> SourcePlan:
+    """Plan one source against its state (nothing changes when it failed to build).
 
-
-def plan_source(outcome: SourceOutcome, manifest: Mapping[str, Any], listing: Mapping[str, str],
-                cache: CacheConfig, etag: str = "md5") -> SourcePlan:
-    """Plan one source: what publishing its build changes (nothing, when it failed to build)."""
+    `listing`: the real listing of the target (a verify): drift is planned as an update. Without it, the state's
+    records are trusted, and `present(key)` says whether an immutable object the state does not record exists.
+    """
     if isinstance(outcome, SourceFailure):
         return SourcePlan(outcome.source_id or outcome.file, failure=outcome)
-    return _source_plan(outcome, manifest.get("objects", {}), manifest.get("sources", {}).get(outcome.source_id, {}),
-                        manifest.get("builds", {}).get(outcome.source_id, []), listing, cache, etag)
-
-
-def complete_plan(plans: Iterable[SourcePlan], manifest: Mapping[str, Any], listing: Mapping[str, str],
-                  cache: CacheConfig, *, now: float, grace_period: float, keep_only: set[str] | None = None) -> Plan:
-    """Add the removal of sources outside `keep_only` and the lifecycle of immutable objects to source plans."""
-    plans = list(plans)
-    known, sources_state = manifest.get("objects", {}), manifest.get("sources", {})
-    planned = {p.source_id for p in plans if p.failure is None or p.failure.source_id}
-    if keep_only is not None:
-        for source_id in sorted(set(sources_state) - keep_only - planned):
-            entries = [k for k in sources_state[source_id].get("objects", []) if not known.get(k, {}).get("immutable")]
-            plans.append(SourcePlan(source_id, delete=tuple(sorted(entries)), removed=True))
-    orphaned, expired, adopted = _immutable_lifecycle(plans, manifest, listing, now, grace_period)
-    return Plan(tuple(plans), orphaned, expired, adopted)
-
-
-def _source_plan(build: SourceBuild, known: Mapping[str, Any], state: Mapping[str, Any],
-                 retained: list[str], listing: Mapping[str, str], cache: CacheConfig,
-                 etag: str) -> SourcePlan:
-    """Compare one build with what the target holds (`etag`: the manifest field the listing's values match)."""
+    records = state.objects if state is not None else {}
     add, update, unchanged = [], [], []
-    for obj in build.objects:
-        meta = known.get(obj.key)
-        if meta is None:
-            add.append(obj.key)
-        elif (meta.get("sha256") != obj.sha256 or listing.get(obj.key) != meta.get(etag)
-              or meta.get("content_type") != obj.content_type or meta.get("cache_control") != cache_control(obj, cache)):
+    for obj in outcome.objects:
+        record = records.get(obj.key)
+        if record is None:
+            found = _found_unrecorded(obj, etag, listing, present)
+            (unchanged if found is True else update if found is False else add).append(obj.key)
+        elif (record.sha256 != obj.sha256 or record.content_type != obj.content_type
+              or record.cache_control != cache_control(obj, cache)
+              or (listing is not None and listing.get(obj.key) != record.etag(etag))):
             update.append(obj.key)
         else:
             unchanged.append(obj.key)
-    wanted = {o.key for o in build.objects}
-    delete = [k for k in state.get("objects", []) if k not in wanted and not known.get(k, {}).get("immutable")]
-    new_build = bool(build.objects) and build.build_id not in retained
-    return SourcePlan(build.source_id, build, tuple(sorted(add)), tuple(sorted(update)), tuple(sorted(delete)),
+    wanted = {o.key for o in outcome.objects}
+    delete = [k for k in (state.entry_keys() if state is not None else []) if k not in wanted]
+    new_build = bool(outcome.objects) and (state is None or outcome.build_id not in state.builds)
+    return SourcePlan(outcome.source_id, outcome, tuple(sorted(add)), tuple(sorted(update)), tuple(sorted(delete)),
                       tuple(sorted(unchanged)), new_build)
 
 
-def _immutable_lifecycle(plans: list[SourcePlan], manifest: Mapping[str, Any], listing: Mapping[str, str],
-                         now: float, grace_period: float) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """Decide which immutable objects become orphans, which orphans are due for deletion, which are adopted."""
-    known = manifest.get("objects", {})
-    orphans = dict(manifest.get("orphans", {}))
-    candidates = {k for k, meta in known.items() if meta.get("immutable")}
-    candidates |= {k for k in listing.keys() - known.keys() if not is_private_key(k)}  # untracked: left by a crash
-    referenced = referenced_keys(plans, manifest, among=candidates | set(orphans))
-    orphaned = sorted(k for k in candidates - referenced if k not in orphans)
-    adopted = sorted(k for k in orphans if k in referenced)
-    expired = sorted(k for k, since in orphans.items()
-                     if k not in referenced and now - float(since) >= grace_period)
-    return tuple(orphaned), tuple(expired), tuple(adopted)
+def _found_unrecorded(obj: BuiltObject, etag: str, listing: Mapping[str, str] | None,
+                      present: Callable[[str], bool] | None) -> bool | None:
+    """Return True (there, same bytes), False (there, other bytes) or None (absent) for an unrecorded object."""
+    if not obj.immutable:
+        return None  # an entry object the state does not record is written (a crash before its state: once more)
+    if listing is not None:
+        found = listing.get(obj.key)
+        if found is None:
+            return None
+        return found == (md5_hex(obj.body) if etag == "md5" else obj.sha256)
+    return True if present is not None and present(obj.key) else None
 
 
-def referenced_keys(plans: Iterable[SourcePlan], manifest: Mapping[str, Any],
-                    among: set[str] | None = None) -> set[str]:
-    """Return the keys that a planned build, a source kept as it was or a retained build still references.
-
-    With `among`, return only those of `among`, and stop looking once all of them are found: the shared plugin
-    files are referenced by the first sources already, so a publish need not walk every source to know it.
-    """
-    planned = {p.source_id: p for p in plans}
-    referenced: set[str] = set()
-    for plan in planned.values():
-        if plan.build is not None:
-            referenced.update(o.key for o in plan.build.objects)
-    missing = None if among is None else set(among) - referenced  # None: collect everything
-    add = referenced.update if missing is None else missing.difference_update
-    for source_id, state in manifest.get("sources", {}).items():  # every source: keep this loop lean
-        if missing is not None and not missing:
-            break
-        plan = planned.get(source_id)
-        if plan is None or plan.failure is not None:  # kept as it was
-            add(state.get("objects", ()))
-    for source_id, refs in manifest.get("refs", {}).items():  # every key of a retained build
-        if missing is not None and not missing:
-            break
-        plan = planned.get(source_id)
-        if plan is None or not plan.removed:
-            add(refs)
-    return referenced if missing is None else set(among) - missing
+def removal_plan(state: SourceState) -> SourcePlan:
+    """Plan removing a source that left the workspace: delete every entry object it serves."""
+    return SourcePlan(state.source_id, delete=tuple(state.entry_keys()), removed=True)

@@ -32,6 +32,7 @@ class S3Store:
     """One bucket and prefix; keys given to and returned by it are relative to the prefix."""
 
     etag = "md5"  # what `list()` reports per object: the ETag of a single-part upload
+    prefix: str
 
     def __init__(self, client: Any, bucket: str, prefix: str = "", *, sleep: Callable[[float], None] = time.sleep,
                  attempts: int = 5, backoff: float = 0.2):
@@ -42,8 +43,8 @@ class S3Store:
     def _call(self, call: Callable[[], T], what: str) -> T:
         return with_retries(call, what, sleep=self._sleep, attempts=self._attempts, backoff=self._backoff)
 
-    def put(self, key: str, body: bytes, content_type: str, cache_control: str) -> None:
-        """Upload one object with its headers."""
+    def put(self, key: str, body: bytes, content_type: str, cache_control: str, digest: str | None = None) -> None:
+        """Upload one object with its headers (`digest`, a directory's ETag, is not needed: S3 computes the MD5)."""
         self._call(lambda: self.client.put_object(
             Bucket=self.bucket, Key=self.prefix + key, Body=body, ContentType=content_type,
             CacheControl=cache_control), f"Failed to upload {self.prefix + key} to {self.bucket}")
@@ -129,6 +130,21 @@ class S3Store:
             page = self._call(lambda: self.client.list_objects_v2(**args), f"Failed to list {self.bucket}/{self.prefix}")
             for item in page.get("Contents", []):
                 found[item["Key"][len(self.prefix):]] = item["ETag"].strip('"')
+            token = page.get("NextContinuationToken")
+            if not page.get("IsTruncated") or not token:
+                return found
+
+    def folders(self, under: str) -> list[str]:
+        """Return the names of the folders right under `under` (a `Delimiter="/"` listing: names only)."""
+        found: list[str] = []
+        token: str | None = None
+        start = len(self.prefix + under)
+        while True:
+            args = {"Bucket": self.bucket, "Prefix": self.prefix + under, "Delimiter": "/",
+                    **({"ContinuationToken": token} if token else {})}
+            page = self._call(lambda: self.client.list_objects_v2(**args),
+                              f"Failed to list {self.bucket}/{self.prefix + under}")
+            found += [p["Prefix"][start:].rstrip("/") for p in page.get("CommonPrefixes", [])]
             token = page.get("NextContinuationToken")
             if not page.get("IsTruncated") or not token:
                 return found

@@ -2,7 +2,7 @@
 
     target = open_target(workspace_dir, config, "production")     # the `targets:` entry of workspace.yaml
     target.plan(outcomes, keep_only=ids)       # publish.plan.Plan
-    target.publish(outcomes, invalidate=True)  # publish.report.PublishReport
+    target.publish(outcomes, invalidate=True)  # publish.report.PublishReport (verify=True: catch drift as well)
     target.rollback("storefront"); target.status()
 
     file://public, public, /srv/cdn   -> publish.publisher.Publisher over publish.directory.DirectoryStore
@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 from builder.build import SourceOutcome
 from builder.errors import UsageError
 from builder.models import TargetConfig, WorkspaceFile
-from publish.aws import NO_BOTOCORE_RETRIES
+from publish.aws import aws_client
 from publish.cloudfront import CloudFrontInvalidator
 from publish.local import directory_publisher
 from publish.plan import Plan
@@ -38,20 +38,20 @@ ClientFactory = Callable[[str, TargetConfig], Any]
 class Target(Protocol):
     """What every publish target does."""
 
-    def plan(self, outcomes: Iterable[SourceOutcome], keep_only: set[str] | None = None) -> Plan: ...
+    def plan(self, outcomes: Iterable[SourceOutcome], keep_only: set[str] | None = None, *,
+             verify: bool = False) -> Plan: ...
     def publish(self, outcomes: Iterable[SourceOutcome], *, invalidate: bool = False,
-                keep_only: set[str] | None = None, defer_state: bool = False) -> PublishReport: ...
+                keep_only: set[str] | None = None, defer_state: bool = False, verify: bool = False,
+                remove: Iterable[str] = ()) -> PublishReport: ...
     def flush_state(self) -> None: ...
     def rollback(self, source_id: str, to: str | None = None, *, invalidate: bool = False) -> PublishReport: ...
     def status(self) -> dict[str, Any]: ...
+    def source_status(self, source_id: str) -> dict[str, Any] | None: ...
 
 
 def make_client(service: str, target: TargetConfig) -> Any:
-    """Create a boto3 client for a target (our retries, not botocore's)."""
-    import boto3  # imported when a command needs AWS: start-up time of the CLI
-
-    endpoint = target.endpoint_url if service == "s3" else None
-    return boto3.client(service, region_name=target.region, endpoint_url=endpoint, config=NO_BOTOCORE_RETRIES)
+    """Create a boto3 client for a target (our retries, not botocore's; `publish.aws.aws_client`)."""
+    return aws_client(service, region=target.region, endpoint_url=target.endpoint_url if service == "s3" else None)
 
 
 def open_target(workspace_dir: Path, config: WorkspaceFile, env: str, *, make_client: ClientFactory | None = None,

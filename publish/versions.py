@@ -1,53 +1,60 @@
-"""Builds kept per source, and rolling a source back to one of them.
+"""A source's state edits: recording a publish, the builds kept per source, and rolling back to one of them.
 
-    publisher.rollback("storefront")               # the build before the one served now
-    publisher.rollback("storefront", to="3f2a91c0d4e5b6a7")
+    state, garbage = record_publish(state, build, plan, records, uploaded, now=now, cache=cache, keep=5)
+    edit = rollback_edit(state, record, now=now, cache=cache, md5s={key: etag})     # pure: no store here
+    edit.state, edit.copies, edit.stale      # the publisher copies, deletes, then writes edit.state
 
 Every publish of a new build keeps a build copy (a private copy of the source's entry objects) under
 `.bundlesmith/builds/<source>/<build id>/`, with the build's record (keys, hashes, types) beside them as
-`build.json`; the manifest lists the retained build ids, and the newest `retention.builds_per_source` are kept.
-Rolling back copies that build's entry objects over the served ones (server-side, with the current cache
+`build.json`; the source's state lists the retained build ids, and the newest `retention.builds_per_source` are
+kept. Rolling back copies that build's entry objects over the served ones (server-side, with the current cache
 headers), deletes entry objects the earlier build did not have, and records a `rollback` event that
-`bundlesmith status` shows. The immutable objects an earlier build references stay as long
-as the build is retained (see `publish.plan.referenced_keys`), so a rollback never points at a deleted file.
-The next publish of the workspace serves its config again: the files stay the source of truth.
+`bundlesmith status` shows. The immutable objects an earlier build references stay as long as the build is
+retained (its keys are in the state's `refs`), so a rollback never points at a deleted file. The next publish of
+the workspace serves its config again: the files stay the source of truth.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any, Protocol
+import copy
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 
-from builder.errors import PublishError, UsageError
+from builder.build import SourceBuild
+from builder.errors import UsageError
 from builder.models import CacheConfig
-from publish.cache_policy import entry_cache_control
-from publish.manifest import add_event, build_copy_key, build_record_key, decode_build_record
+from publish.cache_policy import IMMUTABLE_CACHE_CONTROL, entry_cache_control
+from publish.plan import SourcePlan
 from publish.propagation import visible_everywhere_by
-from publish.report import PublishReport, SourceResult
+from publish.state import ObjectRecord, SourceState, retain
 
 
-class RollbackStore(Protocol):
-    """The store calls a rollback makes."""
+def record_publish(state: SourceState | None, build: SourceBuild, plan: SourcePlan,
+                   records: Mapping[str, ObjectRecord], uploaded: set[str], *, now: float, cache: CacheConfig,
+                   keep: int | None) -> tuple[SourceState, list[str]]:
+    """Return the source's state after publishing `build`, and the private keys of builds no longer retained.
 
-    def get(self, key: str) -> bytes | None: ...
-    def copy(self, source: str, key: str, content_type: str, cache_control: str) -> None: ...
-    def delete(self, keys: Iterable[str]) -> None: ...
-
-
-class RollbackHost(Protocol):
-    """What a rollback needs of its publisher: the target's state, its store, and the invalidation it runs.
-
-    `publish.publisher.Publisher` is one; naming the calls here keeps this module below the publisher.
+    `records`: the undated record of each object of the build; `keep`: builds retained (None: no build copies).
     """
-
-    store: RollbackStore
-    cache: CacheConfig
-    clock: Callable[[], float]
-    etag: str
-
-    def read_state(self) -> tuple[dict[str, Any], dict[str, str]]: ...
-    def write_state(self, manifest: dict[str, Any], listing: dict[str, str]) -> None: ...
-    def invalidate_changed(self, manifest: dict[str, Any], changed: list[str], report: PublishReport,
-                           wanted: bool) -> None: ...
+    new = copy.deepcopy(state) if state is not None else SourceState(build.source_id)
+    objects = {}
+    for obj in build.objects:
+        record = new.objects.get(obj.key)
+        if obj.key in uploaded or record is None:
+            record = replace(records[obj.key], published_at=now,
+                             visible_everywhere_by=visible_everywhere_by(now, cache, immutable=obj.immutable))
+        objects[obj.key] = record
+    new.objects = objects
+    if plan.changed or new.build_id != build.build_id:
+        entries = [r.visible_everywhere_by for r in objects.values() if not r.immutable]
+        new.write_key, new.build_id, new.published_at = build.write_key, build.build_id, now
+        new.visible_everywhere_by = max(entries, default=now)
+        new.add_event({"action": "publish", "build_id": build.build_id, "at": now})
+    new.write_key = build.write_key
+    inputs = getattr(build, "inputs", None)  # the builder's input digest, once it gives one
+    new.inputs = inputs if isinstance(inputs, str) else None
+    garbage = retain(new, build.build_id, (o.key for o in build.objects), keep) if plan.new_build and keep else []
+    return new, garbage
 
 
 def choose_build(ids: list[str], current: str | None, to: str | None) -> str:
@@ -63,49 +70,36 @@ def choose_build(ids: list[str], current: str | None, to: str | None) -> str:
     return ids[position - 1]
 
 
-def rollback_source(publisher: RollbackHost, source_id: str, to: str | None, *, invalidate: bool) -> PublishReport:
-    """Copy an earlier build's entry objects back over the served ones and record the rollback."""
-    manifest, listing = publisher.read_state()
-    state = manifest["sources"].get(source_id)
-    if state is None:
-        raise UsageError(f"source '{source_id}' has never been published to this target")
-    build_id = choose_build(manifest["builds"].get(source_id, []), state.get("build_id"), to)
-    target = decode_build_record(publisher.store.get(build_record_key(source_id, build_id)))
-    if target is None:
-        raise PublishError(f"cannot roll {source_id} back to {build_id}: its record "
-                           f"{build_record_key(source_id, build_id)} is missing (a build published by an earlier "
-                           "bundlesmith, which kept it in the manifest)")
-    missing = [k for k, m in target["objects"].items() if m["immutable"] and k not in listing]
-    if missing:
-        raise PublishError(f"cannot roll {source_id} back to {target['build_id']}: {missing[0]} is gone")
-    now, cache = publisher.clock(), publisher.cache
-    report = PublishReport()
-    entries = {k: m for k, m in target["objects"].items() if not m["immutable"]}
-    current = set(state.get("objects", []))
-    stale = sorted(k for k in current - set(target["objects"]) if not manifest["objects"].get(k, {}).get("immutable"))
-    control = entry_cache_control(cache)
-    for key, meta in sorted(entries.items()):
-        publisher.store.copy(build_copy_key(source_id, target["build_id"], key), key, meta["content_type"], control)
-        report.puts += 1
-        manifest["objects"][key] = {**manifest["objects"].get(key, {}), "sha256": meta["sha256"],
-                                    **({"md5": listing.get(build_copy_key(source_id, target["build_id"], key))}
-                                       if publisher.etag == "md5" else {}),
-                                    "content_type": meta["content_type"], "cache_control": control,
-                                    "immutable": False, "published_at": now,
-                                    "visible_everywhere_by": visible_everywhere_by(now, cache)}
-    publisher.store.delete(stale)
-    for key in stale:
-        manifest["objects"].pop(key, None)
-    for key in target["objects"]:
-        manifest["orphans"].pop(key, None)
-    previous = state.get("build_id")
-    state.update({"build_id": target["build_id"], "objects": sorted(target["objects"]), "published_at": now,
-                  "visible_everywhere_by": visible_everywhere_by(now, cache)})
-    add_event(state, {"action": "rollback", "build_id": target["build_id"], "from": previous, "at": now})
-    result = SourceResult(source_id, "rolled-back", target["build_id"], uploaded=sorted(entries), deleted=stale,
-                          visible_everywhere_by=state["visible_everywhere_by"])
-    report.results.append(result)
-    publisher.invalidate_changed(manifest, sorted(entries) + stale, report, invalidate)
-    publisher.write_state(manifest, listing)
-    return report
+@dataclass(frozen=True)
+class RollbackEdit:
+    """What rolling a source back does: the entry objects to copy from the build copy, the keys to delete."""
 
+    state: SourceState
+    copies: tuple[tuple[str, str, str], ...]  # (key, content type, cache control), copied from the build copy
+    stale: tuple[str, ...]                     # entry objects the earlier build did not have
+
+
+def rollback_edit(state: SourceState, record: Mapping[str, Any], *, now: float, cache: CacheConfig,
+                  md5s: Mapping[str, str | None]) -> RollbackEdit:
+    """Return the state after rolling back to the build `record` describes (`md5s`: S3 ETags of its copies)."""
+    build_id = str(record["build_id"])
+    objects: Mapping[str, Mapping[str, Any]] = record["objects"]
+    control, visible = entry_cache_control(cache), visible_everywhere_by(now, cache)
+    new = copy.deepcopy(state)
+    entries = {k: m for k, m in objects.items() if not m.get("immutable")}
+    stale = sorted(k for k in new.entry_keys() if k not in objects)
+    kept = {k: r for k, r in new.objects.items() if k in objects}
+    for key, meta in objects.items():
+        if key in entries:
+            kept[key] = ObjectRecord(str(meta["sha256"]), str(meta["content_type"]), control, False,
+                                     kept[key].size if key in kept and kept[key].sha256 == meta["sha256"] else 0,
+                                     md5s.get(key), now, visible)
+        elif key not in kept:
+            kept[key] = ObjectRecord(str(meta["sha256"]), str(meta["content_type"]), IMMUTABLE_CACHE_CONTROL, True,
+                                     published_at=now,
+                                     visible_everywhere_by=now)
+    previous = new.build_id
+    new.objects, new.build_id, new.published_at, new.visible_everywhere_by = kept, build_id, now, visible
+    new.add_event({"action": "rollback", "build_id": build_id, "from": previous, "at": now})
+    copies = tuple((k, str(m["content_type"]), control) for k, m in sorted(entries.items()))
+    return RollbackEdit(new, copies, tuple(stale))

@@ -20,9 +20,14 @@ def _tree(root: Path) -> dict[str, bytes]:
 
 
 def _files(root: Path) -> dict[str, bytes]:
-    """Return the files a build writes, without the state that records when (manifest, the store's stat cache)."""
+    """Return the files a build writes, without the state that records when (source states, the store's stat cache)."""
     return {k: v for k, v in _tree(root).items()
-            if k != ".bundlesmith/manifest.json" and not k.startswith(".bundlesmith/store/")}
+            if not k.startswith((".bundlesmith/sources/", ".bundlesmith/store/"))}
+
+
+def _states(out: Path) -> dict[str, dict]:
+    """Return every source's stored state."""
+    return {p.stem: json.loads(p.read_text()) for p in (out / ".bundlesmith/sources").glob("*.json")}
 
 
 def _build(workspace: Path, out: Path):
@@ -39,7 +44,7 @@ def test_build_writes_the_cdn_layout(tmp_path):
         "analytics.js/v1/wk_marketing_8e41/analytics.min.js", "analytics.js/v1/wk_storefront_2f9c/analytics.min.js"]
     plugins = [k for k in files if k.startswith("next-integrations/actions/")]
     assert len(plugins) == 7  # 5 storefront + 3 marketing device destinations, Google Analytics shared
-    assert "_headers" in files and ".bundlesmith/manifest.json" in files
+    assert "_headers" in files and ".bundlesmith/sources/storefront.json" in files
     headers = files["_headers"].decode()
     assert ("/v1/projects/wk_storefront_2f9c/settings\n  Content-Type: application/json\n"
             "  Cache-Control: public, max-age=300, s-maxage=1500\n  Access-Control-Allow-Origin: *") in headers
@@ -54,9 +59,10 @@ def test_building_twice_gives_byte_identical_files_and_rewrites_nothing(tmp_path
     assert "0 files written" in second.output
     assert _build(SAMPLES / "acme", tmp_path / "b").exit_code == 0
     assert _files(tmp_path / "a") == _files(tmp_path / "b")
-    first, again = (json.loads((tmp_path / d / ".bundlesmith/manifest.json").read_text()) for d in "ab")
-    assert first["sources"].keys() == again["sources"].keys()
-    assert {k: m["sha256"] for k, m in first["objects"].items()} == {k: m["sha256"] for k, m in again["objects"].items()}
+    first, again = (_states(tmp_path / d) for d in "ab")
+    assert first.keys() == again.keys()
+    assert ({sid: {k: m["sha256"] for k, m in s["objects"].items()} for sid, s in first.items()}
+            == {sid: {k: m["sha256"] for k, m in s["objects"].items()} for sid, s in again.items()})
 
 
 def test_a_failing_source_keeps_its_previous_files_and_the_others_build(tmp_path):
@@ -93,7 +99,7 @@ def test_a_disabled_source_stops_being_served(tmp_path):
     assert not (out / "v1/projects/wk_b/settings").exists()
     assert not (out / "analytics.js/v1/wk_b/analytics.min.js").exists()
     assert (out / "v1/projects/wk_a/settings").exists()
-    assert "b" in json.loads((out / ".bundlesmith/manifest.json").read_text())["sources"]
+    assert "b" in _states(out)
 
 
 def test_path_like_write_keys_never_write_outside_out(tmp_path):

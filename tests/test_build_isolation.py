@@ -97,7 +97,7 @@ def _workspace_with_a_hotjar_source(root: Path, **workspace) -> Path:
     }, **workspace)
 
 
-def test_cli_build_writes_every_other_source_the_manifest_and_headers_and_exits_1(tmp_path, broken_hotjar_adapter):
+def test_cli_build_writes_every_other_source_their_state_and_headers_and_exits_1(tmp_path, broken_hotjar_adapter):
     root, out = _workspace_with_a_hotjar_source(tmp_path / "ws"), tmp_path / "out"
     result = CliRunner().invoke(main, ["build", str(root), "--out", str(out)])
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
@@ -109,8 +109,8 @@ def test_cli_build_writes_every_other_source_the_manifest_and_headers_and_exits_
                 "v1/projects/wk_backend/settings"):
         assert (out / key).is_file(), key
     assert not (out / "v1/projects/wk_heat").exists()
-    manifest = json.loads((out / ".bundlesmith/manifest.json").read_text())
-    assert {"good", "backend"} <= manifest["sources"].keys() and "heat" not in manifest["sources"]
+    states = {p.stem for p in (out / ".bundlesmith/sources").glob("*.json")}
+    assert {"good", "backend"} <= states and "heat" not in states
     assert "/v1/projects/wk_good/settings\n" in (out / "_headers").read_text()
 
 
@@ -142,7 +142,7 @@ def test_the_service_shows_the_error_and_sends_build_failed_while_the_others_pub
             assert failed[0]["problems"][0]["code"] == "C-build-failed"
             assert sorted(n["source"] for n in notices if n["event"] == "publish.succeeded") == ["backend", "good"]
         assert (root / "public/v1/projects/wk_good/settings").is_file()
-        assert (root / "public/_headers").is_file() and (root / "public/.bundlesmith/manifest.json").is_file()
+        assert (root / "public/_headers").is_file() and (root / "public/.bundlesmith/index.json").is_file()
 
 
 def test_the_preview_serves_every_other_source_and_shows_the_failure(tmp_path, broken_hotjar_adapter):

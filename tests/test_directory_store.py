@@ -73,7 +73,7 @@ def test_an_object_has_its_headers_entry_before_its_file_exists(tmp_path):
          "Access-Control-Allow-Origin": "*"}]
     text = (tmp_path / "_headers").read_text()
     assert text.count("/v1/projects/wk/settings\n") == 1 and ".bundlesmith" not in text   # appended once, never private
-    headers.write({"objects": {}})             # the state no longer lists the plugin file: kept while it is there
+    headers.write({})             # the states no longer lists the plugin file: kept while it is there
     assert "/next-integrations/actions/x/abc.js" in (tmp_path / "_headers").read_text()
     store.delete(["next-integrations/actions/x/abc.js"])
     assert "/next-integrations/" not in (tmp_path / "_headers").read_text()                 # gone with its file
@@ -82,5 +82,5 @@ def test_an_object_has_its_headers_entry_before_its_file_exists(tmp_path):
 def test_a_rewrite_from_the_state_keeps_entries_of_files_the_state_does_not_list_yet(tmp_path):
     store = DirectoryStore(tmp_path, HeadersFile(tmp_path))
     store.put("next-integrations/actions/x/new.js", b"1", "text/javascript", "public, immutable")  # then a crash
-    HeadersFile(tmp_path).write({"objects": {}})                                  # the next process writes its state
+    HeadersFile(tmp_path).write({})                                  # the next process rewrites it from the states
     assert "/next-integrations/actions/x/new.js" in parse_headers_text((tmp_path / "_headers").read_text())

@@ -39,7 +39,13 @@ def _publisher(config, store, clock=None):
     from publish.headers import HeadersFile
     from publish.publisher import Publisher
     store.headers = HeadersFile(store.root)  # as `publish.local.directory_publisher` wires them
-    return Publisher(store, config.cache, config.retention, clock=clock or Clock(), on_state=store.headers.write)
+    return Publisher(store, config.cache, config.retention, clock=clock or Clock(),
+                     on_published=store.headers.published)
+
+
+def _state(out: Path, source_id: str) -> dict:
+    """Return a source's stored state as JSON."""
+    return json.loads((out / f".bundlesmith/sources/{source_id}.json").read_text())
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -68,7 +74,7 @@ def test_rollback_on_a_local_target_restores_the_earlier_bytes_and_status_shows_
     edit(root / "sources" / "storefront.yaml", 'token: "mp_tok_storefront_91ac"', 'token: "mp_tok_sf_rolled"')
     assert run("publish", str(root), "--env", "local")[0] == 0
     assert b"mp_tok_sf_rolled" in (out / STOREFRONT_SETTINGS).read_bytes()
-    old_build, new_build = json.loads((out / ".bundlesmith/manifest.json").read_text())["builds"]["storefront"]
+    old_build, new_build = _state(out, "storefront")["builds"]
     code, output = run("rollback", str(root), "storefront", "--env", "local")
     assert code == 0, output
     assert {k: (out / k).read_bytes() for k in first} == first
@@ -137,9 +143,9 @@ def test_a_file_edited_by_hand_is_caught_as_drift_and_repaired(tmp_path):
     out = tmp_path / "out"
     _publisher(config, DirectoryStore(out)).publish(outcomes)
     (out / MARKETING_SETTINGS).write_bytes(b"edited by hand")
-    plan = _publisher(config, DirectoryStore(out)).plan(outcomes)
+    plan = _publisher(config, DirectoryStore(out)).plan(outcomes, verify=True)
     assert [k for s in plan.sources for k in s.update] == [MARKETING_SETTINGS]
-    _publisher(config, DirectoryStore(out)).publish(outcomes)
+    _publisher(config, DirectoryStore(out)).publish(outcomes, verify=True)
     built = {o.key: o.body for b in outcomes if isinstance(b, SourceBuild) for o in b.objects}
     assert (out / MARKETING_SETTINGS).read_bytes() == built[MARKETING_SETTINGS]
 
@@ -162,7 +168,7 @@ def test_an_unreferenced_plugin_file_is_deleted_only_after_the_grace_period(tmp_
     assert not (out / hotjar).exists() and f"/{hotjar}" not in (out / "_headers").read_text()
 
 
-def test_retained_builds_live_beside_their_copies_and_the_manifest_does_not_grow_with_them(tmp_path):
+def test_retained_builds_live_beside_their_copies_and_the_state_does_not_grow_with_them(tmp_path):
     root = copy_acme(tmp_path)
     edit(root / "workspace.yaml", "limits:", "retention: {builds_per_source: 3, grace_period: 3600}\nlimits:")
     out, sizes, served = tmp_path / "out", [], {}
@@ -175,9 +181,8 @@ def test_retained_builds_live_beside_their_copies_and_the_manifest_does_not_grow
         assert publisher.publish(outcomes).ok
         built = next(o for o in outcomes if isinstance(o, SourceBuild) and o.source_id == "storefront")
         served[built.build_id] = (out / STOREFRONT_SETTINGS).read_bytes()
-        sizes.append(len((out / ".bundlesmith/manifest.json").read_bytes()))
-    manifest = json.loads((out / ".bundlesmith/manifest.json").read_text())
-    kept = manifest["builds"]["storefront"]
+        sizes.append(len((out / ".bundlesmith/sources/storefront.json").read_bytes()))
+    kept = _state(out, "storefront")["builds"]
     assert kept == list(served)[-3:]
     on_disk = sorted(p.name for p in (out / ".bundlesmith/builds/storefront").iterdir())
     assert on_disk == sorted(kept)  # the dropped builds' records and copies are gone
@@ -206,21 +211,20 @@ def test_a_tampered_key_in_the_state_is_refused_reported_and_nothing_outside_is_
     victim = tmp_path / "victim.txt"
     victim.write_text("not yours\n")
     assert run("build", str(root))[0] == 0
-    manifest_path = out / ".bundlesmith" / "manifest.json"
-    manifest = json.loads(manifest_path.read_text())
-    manifest["sources"]["backend"]["objects"].append("../../victim.txt")          # as if edited by an attacker
-    manifest["objects"]["../../victim.txt"] = dict(manifest["objects"][MARKETING_SETTINGS])
-    manifest_path.write_text(json.dumps(manifest))
-    backend_settings = out / manifest["sources"]["backend"]["objects"][0]
+    state_path = out / ".bundlesmith" / "sources" / "backend.json"
+    state = json.loads(state_path.read_text())
+    backend_settings = out / sorted(state["objects"])[0]
+    state["objects"]["../../victim.txt"] = dict(_state(out, "marketing")["objects"][MARKETING_SETTINGS])  # tampered
+    state_path.write_text(json.dumps(state))
     (root / "sources" / "backend.yaml").unlink()                                   # the source leaves: delete its keys
 
     code, output = run("build", str(root))
     assert code == 0, output
-    assert (f"warning: {out}/.bundlesmith/manifest.json names '../../victim.txt', which was refused and not touched: "
+    assert (f"warning: a state under {out}/.bundlesmith/ names '../../victim.txt', which was refused and not touched: "
             f"a key must be a relative path inside the target") in output
     assert re.search(r"3 sources built, 0 failed; 0 files written, \d+ unchanged, 1 removed, 1 refused", output), output
     assert victim.read_text() == "not yours\n"                                      # nothing outside was touched
     assert not backend_settings.exists()                                            # the rest of the delete was done
     assert "victim" not in (out / "_headers").read_text()
-    assert "victim" not in manifest_path.read_text()                                # reported once, then forgotten
+    assert not state_path.exists()                                                  # reported once, then forgotten
     assert "refused" not in run("build", str(root))[1]

@@ -66,8 +66,8 @@ def test_publish_with_invalidate_invalidates_exactly_the_changed_entry_paths(wor
     [summary] = cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"]["Items"]
     batch = cloudfront.get_invalidation(DistributionId=distribution, Id=summary["Id"])["Invalidation"]
     assert sorted(batch["InvalidationBatch"]["Paths"]["Items"]) == MARKETING
-    manifest = json.loads(_body(s3, "site/.bundlesmith/manifest.json"))
-    settings = manifest["objects"]["v1/projects/wk_marketing_8e41/settings"]
+    state = json.loads(_body(s3, "site/.bundlesmith/sources/marketing.json"))
+    settings = state["objects"]["v1/projects/wk_marketing_8e41/settings"]
     assert settings["visible_everywhere_by"] == settings["invalidated_at"] + 300
     assert settings["visible_everywhere_by"] < settings["published_at"] + 1800
     code, out = run("status", str(workspace), "--env", "production")
@@ -83,8 +83,7 @@ def test_rollback_restores_the_earlier_builds_bytes_and_status_shows_it(workspac
     edit(workspace / "sources" / "storefront.yaml", 'token: "mp_tok_storefront_91ac"', 'token: "mp_tok_sf_rolled"')
     assert run("publish", str(workspace), "--env", "production")[0] == 0
     assert b"mp_tok_sf_rolled" in _body(s3, "site/v1/projects/wk_storefront_2f9c/settings")
-    manifest = json.loads(_body(s3, "site/.bundlesmith/manifest.json"))
-    old_build, new_build = manifest["builds"]["storefront"]
+    old_build, new_build = json.loads(_body(s3, "site/.bundlesmith/sources/storefront.json"))["builds"]
     code, out = run("rollback", str(workspace), "storefront", "--env", "production")
     assert code == 0, out
     assert {k: _body(s3, f"site/{k}") for k in first} == first
@@ -148,3 +147,25 @@ def test_the_local_target_publishes_like_build(workspace):
     assert "total: add 0, update 0, delete 0" in out
     code, out = run("rollback", str(workspace), "storefront", "--env", "local")
     assert code == 2 and "there is no retained build older than" in out  # one build so far; see test_local_publish
+
+
+def test_publish_verify_repairs_drift_a_lost_state_and_an_unreadable_one(workspace, aws):
+    s3 = aws[0]
+    assert run("publish", str(workspace), "--env", "production")[0] == 0
+    settings = "site/v1/projects/wk_marketing_8e41/settings"
+    good = _body(s3, settings)
+    s3.put_object(Bucket=BUCKET, Key=settings, Body=b"edited by hand")               # drift
+    s3.delete_object(Bucket=BUCKET, Key="site/.bundlesmith/sources/backend.json")     # a marker without its state
+    s3.put_object(Bucket=BUCKET, Key="site/.bundlesmith/sources/storefront.json", Body=b"{torn")  # unreadable
+    code, out = run("publish", str(workspace), "--env", "production")
+    assert code == 0 and "4 sources published" not in out and _body(s3, settings) == b"edited by hand"
+    code, out = run("plan", str(workspace), "--env", "production", "--verify")
+    assert "  update v1/projects/wk_marketing_8e41/settings" in out, out
+    code, out = run("publish", str(workspace), "--env", "production", "--verify")
+    assert code == 0, out
+    assert _body(s3, settings) == good
+    for source_id in ("backend", "storefront"):
+        state = json.loads(_body(s3, f"site/.bundlesmith/sources/{source_id}.json"))
+        assert state["source_id"] == source_id and state["objects"]
+    code, out = run("plan", str(workspace), "--env", "production", "--verify")
+    assert "total: add 0, update 0, delete 0, unchanged 14;" in out, out

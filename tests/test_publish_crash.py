@@ -2,6 +2,7 @@
 never serves a file without its `_headers` entry."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -35,6 +36,12 @@ def _publish(root: Path) -> subprocess.Popen:
 
 
 
+def _states(s3) -> dict[str, dict]:
+    """Return every source's stored state."""
+    return {key.rsplit("/", 1)[1][:-5]: json.loads(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+            for key in list_keys(s3, "site/.bundlesmith/sources/")}
+
+
 def test_a_publish_killed_midway_converges_with_nothing_lost(tmp_path, monkeypatch):
     fake_credentials(monkeypatch)
     with threaded_moto() as endpoint:
@@ -44,7 +51,7 @@ def test_a_publish_killed_midway_converges_with_nothing_lost(tmp_path, monkeypat
         first = _publish(root)
         assert first.wait(timeout=240) == 0, first.stdout.read().decode()
         first.stdout.close()
-        old_manifest = s3.get_object(Bucket=BUCKET, Key="site/.bundlesmith/manifest.json")["Body"].read()
+        old_builds = {sid: state["build_id"] for sid, state in _states(s3).items()}
         build_copies_before = len(list_keys(s3, "site/.bundlesmith/builds/"))
 
         root = _write(tmp_path / "ws", endpoint, "second")  # every source changes
@@ -61,8 +68,13 @@ def test_a_publish_killed_midway_converges_with_nothing_lost(tmp_path, monkeypat
         doomed.send_signal(signal.SIGKILL)
         assert doomed.wait(timeout=30) == -signal.SIGKILL
         doomed.stdout.close()
-        manifest_now = s3.get_object(Bucket=BUCKET, Key="site/.bundlesmith/manifest.json")["Body"].read()
-        assert manifest_now == old_manifest  # killed before it recorded anything
+        states_now = _states(s3)
+        assert states_now.keys() == old_builds.keys()
+        for sid, state in states_now.items():  # a state names a new build only once everything it describes is up
+            if state["build_id"] != old_builds[sid]:
+                for key, record in state["objects"].items():
+                    body = s3.get_object(Bucket=BUCKET, Key=f"site/{key}")["Body"].read()
+                    assert hashlib.sha256(body).hexdigest() == record["sha256"], key
 
         again = _publish(root)
         output = again.communicate(timeout=240)[0].decode()
@@ -70,17 +82,17 @@ def test_a_publish_killed_midway_converges_with_nothing_lost(tmp_path, monkeypat
 
         _, outcomes = build(root)
         builds = [o for o in outcomes if isinstance(o, SourceBuild)]
-        manifest = json.loads(s3.get_object(Bucket=BUCKET, Key="site/.bundlesmith/manifest.json")["Body"].read())
+        states = _states(s3)
         served = set(list_keys(s3, "site/"))
         for b in builds:
-            assert manifest["sources"][b.source_id]["build_id"] == b.build_id
-            assert len(manifest["builds"][b.source_id]) == 2  # the earlier build is kept: it can be rolled back to
+            assert states[b.source_id]["build_id"] == b.build_id
+            assert len(states[b.source_id]["builds"]) == 2  # the earlier build is kept: it can be rolled back to
             for obj in b.objects:
                 body = s3.get_object(Bucket=BUCKET, Key=f"site/{obj.key}")["Body"].read()
                 assert body == obj.body, obj.key
-        assert {f"site/{k}" for k in manifest["objects"]} <= served
-        for sid, kept in manifest["builds"].items():
-            for build_id in kept:  # each retained build's record, its copies and its plugin files are all there
+        assert {f"site/{k}" for state in states.values() for k in state["objects"]} <= served
+        for sid, state in states.items():
+            for build_id in state["builds"]:  # each retained build's record, copies and plugin files are all there
                 key = f"site/.bundlesmith/builds/{sid}/{build_id}/build.json"
                 record = json.loads(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
                 for key, meta in record["objects"].items():

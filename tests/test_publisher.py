@@ -8,7 +8,7 @@ from moto import mock_aws
 
 from builder.build import SourceBuild
 from publish.cache_policy import IMMUTABLE_CACHE_CONTROL
-from publish.manifest import MANIFEST_KEY
+from publish.state import INDEX_KEY, SERVED_PREFIX, state_key
 from tests.support.moto_s3 import BUCKET, FaultInjector, PutRecorder, fake_credentials, s3_client
 from tests.support.publishing import Clock, build, copy_acme, edit, publisher_for
 
@@ -63,12 +63,14 @@ def test_changing_one_source_uploads_only_that_sources_changed_objects(s3, tmp_p
     assert sorted(puts.objects()) == ["site/analytics.js/v1/wk_marketing_8e41/analytics.min.js",
                                       f"site/{MARKETING_SETTINGS}"]
     private = [k for k in puts.keys if k not in puts.objects()]
-    assert all(k.startswith("site/.bundlesmith/") for k in private) and f"site/{MANIFEST_KEY}" == private[-1]
+    assert all(k.startswith("site/.bundlesmith/") for k in private)
+    assert private[-2] == f"site/{state_key('marketing')}" and private[-1].startswith(f"site/{SERVED_PREFIX}marketing@")
+    assert len(_body(s3, state_key("marketing"))) < 8_000  # a change writes the source's state: a few KB
     assert [r.source_id for r in report.results if r.status == "published"] == ["marketing"]
     assert b"GTM-ACME02" in _body(s3, MARKETING_SETTINGS)
 
 
-def test_immutable_objects_go_up_first_entry_objects_last_and_the_manifest_after(s3, tmp_path):
+def test_immutable_objects_go_up_first_entry_objects_last_and_each_sources_state_after(s3, tmp_path):
     config, outcomes = build(copy_acme(tmp_path))
     puts = PutRecorder(s3)
     publisher_for(config, s3, BUCKET).publish(outcomes)
@@ -77,7 +79,10 @@ def test_immutable_objects_go_up_first_entry_objects_last_and_the_manifest_after
     first_entry = min(i for i, k in enumerate(order) if k.endswith(("/settings", "/analytics.min.js"))
                       and ".bundlesmith" not in k)
     assert last_immutable < first_entry
-    assert order[-1] == f"site/{MANIFEST_KEY}"
+    for source in (b for b in outcomes if isinstance(b, SourceBuild)):
+        state, marker = order.index(f"site/{state_key(source.source_id)}"), order.index(
+            f"site/{SERVED_PREFIX}{source.source_id}@{source.build_id}@-/marker")
+        assert max(order.index(f"site/{o.key}") for o in source.objects if not o.immutable) < state < marker
 
 
 def test_every_object_has_the_right_content_type_and_cache_control_and_settings_answer_cors(s3, tmp_path):
@@ -128,14 +133,13 @@ def test_a_persistent_failure_leaves_the_sources_previous_settings_and_bundle_ex
     assert f"Failed to upload site/{failing_key} to {BUCKET}: SlowDown" in failed.error
     assert {k: _body(s3, k) for k in before} == before
     assert b"GTM-ACME03" in _body(s3, MARKETING_SETTINGS)  # the other source was published
-    manifest = json.loads(_body(s3, MANIFEST_KEY))
-    assert manifest["sources"]["storefront"]["build_id"] == old_build
+    assert json.loads(_body(s3, state_key("storefront")))["build_id"] == old_build
     from publish.report import format_report
     assert f"FAILED storefront: Failed to upload site/{failing_key}" in format_report(report)
     assert f"still serving build {old_build}" in format_report(report)
 
 
-def test_no_private_setting_manifest_or_credential_is_in_a_served_object(s3, tmp_path, monkeypatch):
+def test_no_private_setting_state_or_credential_is_in_a_served_object(s3, tmp_path, monkeypatch):
     root = copy_acme(tmp_path)
     config, outcomes = build(root)
     publisher_for(config, s3, BUCKET, configure_bucket=True).publish(outcomes)
@@ -149,15 +153,17 @@ def test_no_private_setting_manifest_or_credential_is_in_a_served_object(s3, tmp
     assert "mp-secret-storefront-5b1e" in secrets
     listing = [o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]]
     served = [k for k in listing if not k.startswith("site/.bundlesmith/")]
-    assert f"site/{MANIFEST_KEY}" in listing and f"site/{MANIFEST_KEY}" not in served
+    states = [k for k in listing if k.startswith("site/.bundlesmith/sources/")]
+    markers = [k for k in listing if k.startswith(f"site/{SERVED_PREFIX}")]
+    assert len(states) == len(markers) == 4 and f"site/{INDEX_KEY}" in listing
     for key in served:
         body = s3.get_object(Bucket=BUCKET, Key=key)["Body"].read().decode()
         assert not [s for s in secrets if s in body], key
-        assert '"sha256":' not in body and "bundlesmith/manifest" not in body
-    manifest = _body(s3, MANIFEST_KEY).decode()
-    assert not [s for s in secrets - {"testing"} if s in manifest]
-    head = s3.head_object(Bucket=BUCKET, Key=f"site/{MANIFEST_KEY}")
-    assert head["CacheControl"] == "private, no-store"
+        assert '"sha256":' not in body and "bundlesmith/sources" not in body
+    for key in states + markers + [f"site/{INDEX_KEY}"]:
+        state = s3.get_object(Bucket=BUCKET, Key=key)["Body"].read().decode()
+        assert not [s for s in secrets - {"testing"} if s in state]
+        assert s3.head_object(Bucket=BUCKET, Key=key)["CacheControl"] == "private, no-store"
 
 
 def test_drift_in_the_bucket_is_caught_and_repaired(s3, tmp_path):
@@ -165,9 +171,10 @@ def test_drift_in_the_bucket_is_caught_and_repaired(s3, tmp_path):
     publisher_for(config, s3, BUCKET).publish(outcomes)
     s3.put_object(Bucket=BUCKET, Key=f"site/{MARKETING_SETTINGS}", Body=b"edited by hand")
     s3.delete_object(Bucket=BUCKET, Key=f"site/{STOREFRONT_BUNDLE}")
-    plan = publisher_for(config, s3, BUCKET).plan(outcomes)
+    assert publisher_for(config, s3, BUCKET).plan(outcomes).counts()["update"] == 0  # found only when asked
+    plan = publisher_for(config, s3, BUCKET).plan(outcomes, verify=True)
     assert {k for s in plan.sources for k in s.update} == {MARKETING_SETTINGS, STOREFRONT_BUNDLE}
-    publisher_for(config, s3, BUCKET).publish(outcomes)
+    publisher_for(config, s3, BUCKET).publish(outcomes, verify=True)
     built = {o.key: o.body for b in outcomes if isinstance(b, SourceBuild) for o in b.objects}
     assert _body(s3, MARKETING_SETTINGS) == built[MARKETING_SETTINGS]
     assert _body(s3, STOREFRONT_BUNDLE) == built[STOREFRONT_BUNDLE]
@@ -204,5 +211,5 @@ def test_an_unreferenced_plugin_is_deleted_only_after_the_grace_period(s3, tmp_p
     report = publisher_for(config, s3, BUCKET, clock=clock).publish(outcomes)
     assert hotjar in report.collected
     assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET, Prefix=f"site/{hotjar}")
-    manifest = json.loads(_body(s3, MANIFEST_KEY))
-    assert len(manifest["builds"]["storefront"]) == 1 and hotjar not in manifest["orphans"]
+    assert len(json.loads(_body(s3, state_key("storefront")))["builds"]) == 1
+    assert hotjar not in json.loads(_body(s3, INDEX_KEY))["orphans"]

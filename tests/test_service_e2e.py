@@ -123,7 +123,7 @@ def test_with_watch_assets_an_adapter_edit_republishes_the_sources_that_use_it(t
                                env={**os.environ, "PYTHONPATH": str(checkout)})
     try:
         assert "serving" in process.stdout.readline()
-        _until(lambda: (out / ".bundlesmith/manifest.json").exists() and storefront_bundle.exists())
+        _until(lambda: (out / ".bundlesmith/sources/storefront.json").exists() and storefront_bundle.exists())
         before = {path: path.stat().st_mtime_ns for path in others}
         adapter = checkout / "destination_snippets/amplitude.js"  # only storefront has a device-mode Amplitude
         adapter.write_text(adapter.read_text() + '\nwindow.assetEdit = "asset-edit-7f3a";\n')  # survives minifying

@@ -2,6 +2,7 @@
 with SIGKILL mid-publish and started again converges to a fresh build of the config."""
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -38,6 +39,12 @@ def _fresh(root: Path) -> dict[str, SourceBuild]:
 
 def _get(s3, key: str) -> bytes:
     return s3.get_object(Bucket=BUCKET, Key=f"site/{key}")["Body"].read()
+
+
+def _states(s3) -> dict[str, dict]:
+    """Return every source's stored state."""
+    return {key.rsplit("/", 1)[1][:-5]: json.loads(s3.get_object(Bucket=BUCKET, Key=key)["Body"].read())
+            for key in list_keys(s3, "site/.bundlesmith/sources/")}
 
 
 def test_an_edit_uploads_only_that_sources_objects(tmp_path, monkeypatch):
@@ -105,7 +112,7 @@ def test_a_service_killed_mid_publish_converges_when_started_again(tmp_path, mon
                 threading.Event().wait(0.1)
             assert done.is_set(), "the first publish did not converge"
             build_copies = len(list_keys(s3, "site/.bundlesmith/builds/"))
-            old_manifest = _get(s3, ".bundlesmith/manifest.json")
+            old_builds = {sid: state["build_id"] for sid, state in _states(s3).items()}
             _workspace(tmp_path / "ws", endpoint, 120, "second")     # every source changes
             midway = threading.Event()
             for _ in range(2400):
@@ -119,7 +126,11 @@ def test_a_service_killed_mid_publish_converges_when_started_again(tmp_path, mon
         finally:
             first.kill()
             first.stdout.close()
-        assert _get(s3, ".bundlesmith/manifest.json") == old_manifest  # killed before recording anything
+        for source_id, state in _states(s3).items():  # a state names a new build only once all of it is up
+            assert source_id in old_builds
+            if state["build_id"] != old_builds[source_id]:
+                for key, record in state["objects"].items():
+                    assert hashlib.sha256(_get(s3, key)).hexdigest() == record["sha256"], key
 
         again = _serve(root)
         try:
@@ -132,9 +143,9 @@ def test_a_service_killed_mid_publish_converges_when_started_again(tmp_path, mon
                     break
                 threading.Event().wait(0.1)
             assert converged.is_set(), "the restarted service did not converge"
-            manifest = json.loads(_get(s3, ".bundlesmith/manifest.json"))
+            states = _states(s3)
             for source_id, b in fresh.items():
-                assert manifest["sources"][source_id]["build_id"] == b.build_id
+                assert states[source_id]["build_id"] == b.build_id
                 for obj in b.objects:
                     assert _get(s3, obj.key) == obj.body
             again.send_signal(signal.SIGTERM)                           # finishes, then exits cleanly

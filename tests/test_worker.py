@@ -1,4 +1,5 @@
-"""The worker under the threaded moto server (SQS and S3): duplicates, stale versions, the DLQ, locks, the manifest."""
+"""The worker under the threaded moto server (SQS and S3): duplicates, stale versions, the DLQ, locks, per-source
+state written by compare-and-swap."""
 from __future__ import annotations
 
 import json
@@ -11,14 +12,14 @@ import pytest
 from builder.build import SourceBuild
 from bundlesmith.workers.changes import Change, encode_change
 from builder.errors import LockBusy
-from bundlesmith.workers.guard import SourceGuard, lock_key, merge_held, open_guard
+from bundlesmith.workers.guard import SourceGuard, lock_key, open_guard
 from bundlesmith.workers.producer import enqueue_changes
 from bundlesmith.workers.queue import ChangeQueue, create_queues
 from bundlesmith.workers.snapshots import S3SnapshotStore, pack_workspace
 from bundlesmith.workers.worker import Worker
-from publish.manifest import MANIFEST_KEY
+from publish.state import state_key
 from publish.aws import NO_BOTOCORE_RETRIES
-from tests.support.moto_s3 import BUCKET, REGION, PutRecorder, fake_credentials, s3_client, threaded_moto
+from tests.support.moto_s3 import BUCKET, REGION, PutRecorder, fake_credentials, list_keys, s3_client, threaded_moto
 from tests.support.publishing import build
 from tests.support.workspaces import web_source, write_workspace
 
@@ -92,8 +93,7 @@ def test_an_older_version_arriving_after_a_newer_one_is_not_published(aws, tmp_p
     assert _drain(worker, queue) == ["processed"]
     assert worker.results[1].stale == ["a"] and worker.results[1].published == []
     assert b"tok_new" in _served(s3, "v1/projects/wk_a/settings")
-    manifest = json.loads(_served(s3, ".bundlesmith/manifest.json"))
-    assert manifest["versions"]["a"]["number"] == new.number > old.number
+    assert json.loads(_served(s3, state_key("a")))["version"]["number"] == new.number > old.number
 
 
 def test_a_source_the_snapshot_no_longer_has_is_removed(aws, tmp_path):
@@ -109,7 +109,10 @@ def test_a_source_the_snapshot_no_longer_has_is_removed(aws, tmp_path):
     assert worker.results[-1].removed == ["b"]
     keys = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="site/v1/")["Contents"]}
     assert keys == {"site/v1/projects/wk_a/settings"}
-    assert set(json.loads(_served(s3, MANIFEST_KEY))["sources"]) == {"a"}
+    states = {o["Key"] for o in s3.list_objects_v2(Bucket=BUCKET, Prefix="site/.bundlesmith/sources/")["Contents"]}
+    assert states == {f"site/{state_key('a')}"}
+    assert [k for k in list_keys(s3, "site/.bundlesmith/served/")] == [
+        k for k in list_keys(s3, "site/.bundlesmith/served/") if "/a@" in k] != []
 
 
 def test_a_malformed_message_goes_to_the_dlq_with_its_reason(aws, tmp_path):
@@ -139,8 +142,8 @@ def test_a_live_lock_is_waited_for_and_an_expired_one_is_taken_over(aws, tmp_pat
     config, _ = build(root)
     now = [1000.0]
     first = open_guard(root, config, "prod", make_client=lambda s, t: s3_client(endpoint), owner="first", lease=60)
-    second = SourceGuard(first.publisher, owner="second", clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s),
-                         lease=60, wait=5)
+    second = SourceGuard(first.publisher, first.store, owner="second", clock=lambda: now[0],
+                         sleep=lambda s: now.__setitem__(0, now[0] + s), lease=60, wait=5)
     first.clock = lambda: now[0]
     with first.hold(["a"]):
         with pytest.raises(LockBusy, match="a stayed locked by first for 5 s"):
@@ -153,7 +156,7 @@ def test_a_live_lock_is_waited_for_and_an_expired_one_is_taken_over(aws, tmp_pat
     assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET, Prefix="site/.bundlesmith/locks/")
 
 
-def test_concurrent_publishes_of_different_sources_lose_no_manifest_update(aws, tmp_path):
+def test_concurrent_publishes_of_different_sources_lose_no_update(aws, tmp_path):
     endpoint, s3, queue, _ = aws
     root = _write(tmp_path / "ws", endpoint, {f"s{i}": f"tok_{i}" for i in range(8)})
     config, outcomes = build(root)
@@ -170,19 +173,38 @@ def test_concurrent_publishes_of_different_sources_lose_no_manifest_update(aws, 
         t.start()
     for t in threads:
         t.join(timeout=60)
-    manifest = json.loads(_served(s3, MANIFEST_KEY))
-    assert sorted(manifest["sources"]) == sorted(manifest["versions"]) == [f"s{i}" for i in range(8)]
+    for i in range(8):
+        state = json.loads(_served(s3, state_key(f"s{i}")))
+        assert state["version"] == {"number": 1, "hash": "h"} and state["build_id"] == outcomes[i].build_id
 
 
-def test_merging_takes_only_the_held_sources():
-    fresh = {"objects": {"k/a": {"immutable": False}, "k/b": {"immutable": False}, "p/1": {"immutable": True}},
-             "sources": {"a": {"objects": ["k/a", "p/1"]}, "b": {"objects": ["k/b"]}}, "builds": {"b": [1]},
-             "orphans": {"p/2": 5}, "versions": {"b": {"number": 3, "hash": "x"}}}
-    mine = {"objects": {"k/a2": {"immutable": False}, "p/2": {"immutable": True}},
-            "sources": {"a": {"objects": ["k/a2", "p/2"]}}, "builds": {"a": ["a1"]},
-            "refs": {"a": {"k/a2": "a1", "p/2": "a1"}}, "orphans": {}}
-    merged = merge_held(fresh, mine, ["a"], {"a": {"number": 4, "hash": "y"}})
-    assert merged["sources"] == {"a": {"objects": ["k/a2", "p/2"]}, "b": {"objects": ["k/b"]}}
-    assert sorted(merged["objects"]) == ["k/a2", "k/b", "p/1", "p/2"] and merged["orphans"] == {}
-    assert merged["versions"] == {"a": {"number": 4, "hash": "y"}, "b": {"number": 3, "hash": "x"}}
-    assert merged["builds"] == {"a": ["a1"], "b": [1]} and merged["refs"] == {"a": {"k/a2": "a1", "p/2": "a1"}}
+def test_two_writers_of_one_source_one_loses_its_compare_and_swap_and_is_retried(aws, tmp_path):
+    endpoint, s3, queue, _ = aws
+    root = _write(tmp_path / "ws", endpoint, {"a": "tok_1"})
+    config, first = build(root)
+    guard = open_guard(root, config, "prod", make_client=lambda s, t: s3_client(endpoint))
+    from bundlesmith.workers.changes import Version
+    with guard.hold(["a"]) as held:
+        assert held.publish(first, Version(1, "h1"), removed=set()).ok
+    _write(root, endpoint, {"a": "tok_2"})
+    _, second = build(root)
+    _write(root, endpoint, {"a": "tok_3"})
+    _, third = build(root)
+    # a paused holder (its lease taken over) and the worker that took over both publish `a`: their reads of the
+    # state happened before either wrote, so exactly one compare-and-swap wins
+    read_at = guard.store.get_versioned(state_key("a"))[1]
+    real = guard.store.get_versioned
+    guard.store.get_versioned = lambda key: (real(key)[0], read_at) if key == state_key("a") else real(key)
+    with guard.hold(["a"]) as held:
+        winner = held.publish(second, Version(2, "h2"), removed=set())
+        loser = held.publish(third, Version(3, "h3"), removed=set())
+    guard.store.get_versioned = real
+    assert winner.ok and not loser.ok
+    [failed] = loser.failed
+    assert "was written by another writer meanwhile" in failed.error
+    state = json.loads(_served(s3, state_key("a")))
+    assert state["version"]["number"] == 2 and state["build_id"] == second[0].build_id  # no lost update
+    with guard.hold(["a"]) as held:  # the retry reads the fresh state and wins
+        assert held.publish(third, Version(3, "h3"), removed=set()).ok
+    assert json.loads(_served(s3, state_key("a")))["version"]["number"] == 3
+    assert b"tok_3" in _served(s3, "v1/projects/wk_a/settings")

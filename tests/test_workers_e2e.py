@@ -113,11 +113,12 @@ def test_four_workers_two_killed_converge_to_a_fresh_build(tmp_path, monkeypatch
         assert [(m.body, m.attributes["reason"].split(":")[0]) for m in dead] == [
             ("poison: not a change", "not a change message")]
         _, outcomes = build(root)
-        manifest = json.loads(s3.get_object(Bucket=BUCKET, Key="site/.bundlesmith/manifest.json")["Body"].read())
         for outcome in outcomes:
             assert isinstance(outcome, SourceBuild)
-            assert manifest["sources"][outcome.source_id]["build_id"] == outcome.build_id
-            assert manifest["versions"][outcome.source_id]["number"] == last_version[outcome.source_id]
+            state = json.loads(s3.get_object(Bucket=BUCKET, Key=f"site/.bundlesmith/sources/{outcome.source_id}.json")
+                               ["Body"].read())
+            assert state["build_id"] == outcome.build_id
+            assert state["version"]["number"] == last_version[outcome.source_id]
             for obj in outcome.objects:
                 body = s3.get_object(Bucket=BUCKET, Key=f"site/{obj.key}")["Body"].read()
                 assert body == obj.body, (outcome.source_id, obj.key)

@@ -98,7 +98,7 @@ def _print_build_report(out: Path, report: Any) -> None:
     if report.failed:
         echo(format_problems(report.problems()), err=True)
     for key, rule in report.refused:
-        echo(f"warning: {out}/.bundlesmith/manifest.json names {key!r}, which was refused and not touched: {rule}",
+        echo(f"warning: a state under {out}/.bundlesmith/ names {key!r}, which was refused and not touched: {rule}",
              err=True)
     refused = f", {len(report.refused)} refused (see the warnings)" if report.refused else ""
     echo(f"{out}: {len(report.built)} sources built, {len(report.failed)} failed; "

@@ -36,23 +36,29 @@ def _open(workspace: Path, config: Any, env: str) -> Any:
     return open_target(workspace, config, env)
 
 
+verify_option = click.option("--verify", is_flag=True, help="Also list the whole target and read every source's "
+                             "state, to catch drift (files edited or deleted by hand).")
+
+
 @click.command(name="plan")
 @workspace_arg
 @env_option
-def plan_command(workspace: Path, env: str) -> None:
+@verify_option
+def plan_command(workspace: Path, env: str, verify: bool) -> None:
     """Show what publishing WORKSPACE to --env would add, update, delete and leave unchanged, per source."""
     config, outcomes, keep = _build_for_publish(workspace)
-    echo(format_plan(_open(workspace, config, env).plan(outcomes, keep_only=keep)))
+    echo(format_plan(_open(workspace, config, env).plan(outcomes, keep_only=keep, verify=verify)))
 
 
 @click.command(name="publish")
 @workspace_arg
 @env_option
 @click.option("--invalidate", is_flag=True, help="Invalidate exactly the changed entry paths on CloudFront.")
-def publish_command(workspace: Path, env: str, invalidate: bool) -> None:
+@verify_option
+def publish_command(workspace: Path, env: str, invalidate: bool, verify: bool) -> None:
     """Build WORKSPACE and publish what changed to --env (exit 3 if a source could not be published)."""
     config, outcomes, keep = _build_for_publish(workspace)
-    report = _open(workspace, config, env).publish(outcomes, invalidate=invalidate, keep_only=keep)
+    report = _open(workspace, config, env).publish(outcomes, invalidate=invalidate, keep_only=keep, verify=verify)
     echo(format_report(report))
     sys.exit(3 if report.failed else 1 if report.not_built else 0)
 

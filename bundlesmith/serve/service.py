@@ -213,7 +213,7 @@ class Service:
 
     def published(self, source_id: str) -> dict[str, Any] | None:
         """Return what the target's own state says it serves for `source_id` (None if nothing)."""
-        return self.target.status().get(source_id)
+        return self.target.source_status(source_id)  # one read of that source's state, not a listing
 
     def target_description(self) -> dict[str, str]:
         """Return the environment published to and its URL."""

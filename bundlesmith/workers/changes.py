@@ -7,8 +7,8 @@
 
 A workspace version is the producer's number for a workspace snapshot plus the snapshot's content hash. Numbers
 are allocated by the snapshot store (`snapshots`), one per distinct snapshot, never reused, so versions are
-totally ordered by number and "older" is well defined. A worker records the version it published per source in the
-target's manifest; a message for a version it already published is a duplicate, one for an older version is stale,
+totally ordered by number and "older" is well defined. A worker records the version it published in the source's
+state on the target; a message for a version it already published is a duplicate, one for an older version is stale,
 and neither publishes anything.
 """
 from __future__ import annotations
@@ -35,7 +35,7 @@ class Version:
     content_hash: str
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the version as the manifest and messages store it."""
+        """Return the version as source states and messages store it."""
         return {"number": self.number, "hash": self.content_hash}
 
     @classmethod

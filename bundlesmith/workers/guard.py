@@ -9,12 +9,14 @@
 Locks: `.bundlesmith/locks/<source>.json` is created with `If-None-Match: *`, so one worker holds a source; it holds
 {owner, expires_at} and is renewed with `If-Match` on its own ETag. A lock whose lease ran out (its holder was
 killed) is taken over with `If-Match` on the stale ETag, so exactly one worker wins it. Under the lock, the worker
-reads the source's recorded version, decides (`changes.decide`), publishes, and records the version. The
-manifest is shared by every source, so it is written by compare-and-swap: read it with its ETag, merge in only the
-held sources (their state, retained builds, objects and version), `PutObject` with `If-Match`, and on a conflict read
-and merge again. No lost update, and no publish of a source whose lease was lost (checked before the manifest is
-written). Orphan bookkeeping and deletion of expired immutable objects are left to a plain `bundlesmith publish`,
-which sees the whole workspace: a worker sees a few sources and must not decide another source's objects are gone.
+reads the source's state (`.bundlesmith/sources/<source>.json`, `publish.state`) and the version it records,
+decides (`changes.decide`), and publishes through the one `Publisher` with a `GuardedWriter`: each source's state is
+written by compare-and-swap (`PutObject` with `If-Match` on the ETag it was read at, after checking the lease is
+still held) with the version recorded in it. No shared object is written by a worker: each compare-and-swap is on
+one source's own state, so workers publishing different sources never contend, and two writers of one source (a
+lease taken over from a paused holder) cannot both win: the loser's publish fails and its message is retried.
+Orphan bookkeeping and deletion of expired immutable objects are left to a plain `bundlesmith publish`, which sees
+the whole workspace: a worker sees a few sources and must not decide another source's objects are gone.
 
 The lease assumes loosely synchronised clocks and no pause of a holder longer than the lease (the default is
 several times the heartbeat interval); docs/DEPLOYMENT.md says how to size it.
@@ -32,13 +34,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from builder.build import SourceBuild, SourceOutcome, bundle_key, settings_key
+from builder.build import SourceOutcome
 from builder.errors import LeaseLost, LockBusy, PublishError, UsageError
 from builder.models import WorkspaceFile
 from bundlesmith.workers.changes import Version
-from publish.manifest import MANIFEST_KEY, PRIVATE_CACHE_CONTROL, STATE_PREFIX, decode_manifest, encode_manifest
 from publish.publisher import Publisher
 from publish.report import PublishReport
+from publish.s3 import S3Store
+from publish.state import PRIVATE_CACHE_CONTROL, STATE_PREFIX, SourceState
+from publish.state_store import StateWriter, TargetState, check_written
+from publish.store import Store
 from publish.targets import open_target
 
 log = logging.getLogger(__name__)
@@ -46,41 +51,15 @@ log = logging.getLogger(__name__)
 LOCK_PREFIX = f"{STATE_PREFIX}locks/"
 LEASE = 120.0          # seconds a lock is valid without renewal
 LOCK_WAIT = 300.0      # longest wait for a busy source before the message is retried later
-CAS_ATTEMPTS = 50
-
-
-def merge_held(fresh: dict[str, Any], mine: dict[str, Any], held: Iterable[str],
-               versions: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """Return `fresh` with the state of the held sources taken from `mine` and their versions recorded (pure)."""
-    merged = json.loads(json.dumps(fresh))
-    for sid in held:
-        old = set(merged["sources"].get(sid, {}).get("objects", []))
-        new_state = mine["sources"].get(sid)
-        new = set(new_state.get("objects", [])) if new_state else set()
-        for key in old - new:
-            if not merged["objects"].get(key, {}).get("immutable"):
-                merged["objects"].pop(key, None)
-        for key in new:
-            if key in mine["objects"]:
-                merged["objects"][key] = mine["objects"][key]
-                merged["orphans"].pop(key, None)
-        for table in ("sources", "builds", "refs"):
-            if sid in mine.get(table, {}):
-                merged.setdefault(table, {})[sid] = mine[table][sid]
-            else:
-                merged.get(table, {}).pop(sid, None)
-        for key in merged.get("refs", {}).get(sid, {}):
-            merged["orphans"].pop(key, None)
-    merged.setdefault("versions", {}).update(versions)
-    return merged
 
 
 class SourceGuard:
-    """Locks, versions and compare-and-swap manifest writes over one S3 target."""
+    """Locks, versions and compare-and-swap state writes over one S3 target."""
 
-    def __init__(self, publisher: Publisher, *, owner: str | None = None, clock: Callable[[], float] = time.time,
-                 sleep: Callable[[float], None] = time.sleep, lease: float = LEASE, wait: float = LOCK_WAIT):
-        self.publisher, self.store = publisher, publisher.store
+    def __init__(self, publisher: Publisher, store: S3Store, *, owner: str | None = None,
+                 clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep,
+                 lease: float = LEASE, wait: float = LOCK_WAIT):
+        self.publisher, self.store = publisher, store
         self.owner = owner or f"{os.uname().nodename}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.clock, self.sleep, self.lease, self.wait = clock, sleep, lease, wait
 
@@ -91,8 +70,9 @@ class SourceGuard:
         try:
             for sid in held.ids:
                 held.etags[sid] = self._acquire(sid)
-            manifest = decode_manifest(self.store.get(MANIFEST_KEY))
-            held.published = {sid: Version.from_dict(manifest.get("versions", {}).get(sid)) for sid in held.ids}
+            states = TargetState(self.store).read_many(held.ids)
+            held.published = {sid: Version.from_dict(state.version if state else None)
+                              for sid, (state, _) in states.items()}
             yield held
         finally:
             held.release()
@@ -162,93 +142,38 @@ class Held:
                 raise LeaseLost(f"the lock of {', '.join(self.lost)} was taken over by another worker")
 
     def publish(self, outcomes: list[SourceOutcome], version: Version, *, removed: set[str]) -> PublishReport:
-        """Publish the held sources' outcomes and remove `removed`; record `version` for every source done."""
-        builds = [o for o in outcomes if isinstance(o, SourceBuild)]
+        """Publish the held sources' outcomes and remove `removed`; record `version` in every state written."""
         if not outcomes and not removed:
             return PublishReport()
-        publisher = GuardedPublisher(self, version, removed, builds)
-        keep = publisher.keep if removed else None
-        return publisher.publish(outcomes, keep_only=keep)
+        base = self.guard.publisher
+        publisher = Publisher(base.store, base.cache, base.retention, invalidator=base.invalidator,
+                              clock=base.clock, workers=base.workers, writer=GuardedWriter(self, version))
+        return publisher.publish(outcomes, remove=removed)
 
 
-class GuardedPublisher(Publisher):
-    """A Publisher that sees only the held sources and writes the manifest by compare-and-swap."""
+class GuardedWriter(StateWriter):
+    """Writes a held source's state by compare-and-swap, with the version published; collects no orphans."""
 
-    def __init__(self, held: Held, version: Version, removed: set[str], builds: list[SourceBuild]):
-        base = held.guard.publisher
-        super().__init__(base.store, base.cache, base.retention, invalidator=base.invalidator, clock=base.clock,
-                         workers=base._workers, configure_bucket=False)
-        self.held, self.version, self.removed, self.builds = held, version, removed, builds
-        self.keep: set[str] = set()  # filled from the manifest publish() reads: everything but `removed`
-        self._not_done: set[str] = set()
-        self._publish_failed: set[str] = set()
-        self._failed_lock = threading.Lock()
+    collects_orphans = False  # a worker sees a few sources
+    trusts_markers = False    # the version is recorded even when the build is unchanged
 
-    def read_state(self) -> tuple[dict[str, Any], dict[str, str]]:
-        """Return the manifest and the listing of the held sources' keys only."""
-        manifest = decode_manifest(self.store.get(MANIFEST_KEY))
-        self.keep.clear()
-        self.keep.update(set(manifest["sources"]) - self.removed)
-        listing: dict[str, str] = {}
-        for under in _prefixes(self.builds):
-            listing.update(self.store.list(under))
-        return manifest, listing
+    def __init__(self, held: Held, version: Version):
+        self.held, self.version = held, version
 
-    def write_state(self, manifest: dict[str, Any], listing: dict[str, str],
-                    touched: dict[str, set[str]] | None = None, *, served_state_written: bool = False) -> None:
-        """Merge the held sources into the freshest manifest and write it only if nobody wrote it meanwhile."""
-        done = ({b.source_id for b in self.builds} | self.removed) - self._failed()
-        versions = {sid: self.version.as_dict() for sid in done}
-        for _ in range(CAS_ATTEMPTS):
-            self.held.check()
-            body, etag = self.store.get_versioned(MANIFEST_KEY)
-            merged = merge_held(decode_manifest(body), manifest, done, versions)
-            written = self.store.put_if(MANIFEST_KEY, encode_manifest(merged), "application/json",
-                                        PRIVATE_CACHE_CONTROL, if_match=etag, if_none_match=etag is None)
-            if written is not None:
-                return
-        raise PublishError(f"the manifest kept changing: {CAS_ATTEMPTS} compare-and-swap attempts failed")
+    def stamp(self, state: SourceState) -> None:
+        """Record the workspace version this worker published."""
+        state.version = self.version.as_dict()
 
-    def publish(self, outcomes: Iterable[SourceOutcome], *, invalidate: bool = False,
-                keep_only: set[str] | None = None) -> PublishReport:
-        """Publish, remembering which sources failed (their version is not recorded)."""
-        outcomes = list(outcomes)
-        self._not_done = {o.source_id for o in outcomes if not isinstance(o, SourceBuild) and o.source_id}
-        return super().publish(outcomes, invalidate=invalidate, keep_only=keep_only)
-
-    def _failed(self) -> set[str]:
-        with self._failed_lock:
-            return set(self._not_done) | self._publish_failed
-
-    def _publish_source(self, source: Any, manifest: dict[str, Any], failed_keys: dict[str, str],
-                        report: PublishReport) -> Any:
-        result = super()._publish_source(source, manifest, failed_keys, report)
-        if result.status == "failed":
-            with self._failed_lock:
-                self._publish_failed.add(source.source_id)
-        return result
-
-    def _update_orphans(self, manifest: dict[str, Any], plan: Any, now: float) -> None:
-        """Leave orphans to a publish of the whole workspace."""
-
-    def _expired(self, manifest: dict[str, Any], plan: Any) -> list[str]:
-        """Delete only the dropped build copies of held sources, never another source's objects."""
-        return sorted(set(manifest.pop("dropped_build_copies", [])))
+    def write(self, store: Store, key: str, body: bytes, version: str | None) -> str | None:
+        """Write only if the lease is still held and nobody wrote the state since it was read."""
+        self.held.check()
+        return check_written(store.put_if(key, body, "application/json", PRIVATE_CACHE_CONTROL, if_match=version,
+                                          if_none_match=version is None), key)
 
 
 def lock_key(source_id: str) -> str:
     """Return the key of a source's lock object."""
     return f"{LOCK_PREFIX}{source_id}.json"
-
-
-def _prefixes(builds: list[SourceBuild]) -> list[str]:
-    """Return the key prefixes that hold the given builds' objects."""
-    found = set()
-    for build in builds:
-        found |= {settings_key(build.write_key).rsplit("/", 1)[0] + "/",
-                  bundle_key(build.write_key).rsplit("/", 1)[0] + "/"}
-        found |= {o.key.rsplit("/", 1)[0] + "/" for o in build.objects if o.immutable}
-    return sorted(found)
 
 
 def _expires_at(body: bytes) -> float:
@@ -269,7 +194,7 @@ def open_guard(workspace_dir: Path, config: WorkspaceFile, env: str, *, make_cli
                owner: str | None = None, lease: float = LEASE, wait: float = LOCK_WAIT) -> SourceGuard:
     """Open the guard of the S3 target named `env` (a local directory target has no guard: one worker)."""
     target = open_target(workspace_dir, config, env, **({"make_client": make_client} if make_client else {}))
-    if not isinstance(target, Publisher) or not hasattr(target.store, "put_if"):
+    if not isinstance(target, Publisher) or not isinstance(target.store, S3Store):
         raise UsageError(f"target '{env}' is not an s3:// target; workers share rebuilds through S3 "
                          "(one process publishing to a directory needs no worker: use `bundlesmith serve`)")
-    return SourceGuard(target, owner=owner, lease=lease, wait=wait)
+    return SourceGuard(target, target.store, owner=owner, lease=lease, wait=wait)

@@ -6,7 +6,7 @@
 
 Per message: decode it (a malformed one goes straight to the dead-letter queue, with the reason); fetch and
 unpack the workspace snapshot it names (cached per version); hold the target's per-source guard for its sources
-(`bundlesmith.workers.guard`: one lock per source, the per-source version recorded in the manifest); decide per source
+(`bundlesmith.workers.guard`: one lock per source, the version recorded in each source's state); decide per source
 (`changes.decide`: publish, duplicate, stale); build and publish only what is to be published (sources
 the snapshot no longer has are removed); release; delete the message. A heartbeat thread extends the message's
 visibility and renews the locks while the message is in hand, so a long build is not handed to another worker.
