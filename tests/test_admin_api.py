@@ -10,13 +10,13 @@ import pytest
 import yaml
 
 from builder.build import SourceBuild
-from builder.catalog import load_catalog
 from builder.errors import UsageError
 from bundlesmith.serve.admin_api import ApiServer, create_app
 from bundlesmith.serve.api_values import MASK
 from tests.conftest import BUNDLESMITH, REPO
 from tests.support.publishing import build, copy_acme
 from tests.support.service import TOKEN, live_service, published
+from tests.support.workspaces import private_values
 
 FULLSTORY = {"destination": "FullStory", "name": "FullStory", "mode": "device", "settings": {"orgId": "o-ACME-1"}}
 SECOND_MIXPANEL = {"destination": "Mixpanel", "name": "Mixpanel Two", "mode": "device", "settings": {"token": "t2"}}
@@ -27,17 +27,6 @@ def _envelope(response, status: int, code: str) -> dict:
     error = response.json()["error"]
     assert error["code"] == code and error["message"] and set(error) == {"code", "message", "details"}
     return error
-
-
-def private_values(root: Path) -> set[str]:
-    """Return every private setting value the workspace's source files hold (per the catalog)."""
-    catalog, found = load_catalog(), set()
-    for file in (root / "sources").glob("*.yaml"):
-        for instance in yaml.safe_load(file.read_text()).get("destinations") or []:
-            destination = catalog.get(instance["destination"])
-            private = destination.private_keys() if destination else set()
-            found |= {str(v) for k, v in (instance.get("settings") or {}).items() if k in private and v is not None}
-    return found
 
 
 def assert_no_private_value_in(texts: list[bytes], secrets: set[str]) -> None:

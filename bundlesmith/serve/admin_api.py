@@ -21,6 +21,11 @@ In front of the app, `bundlesmith.serve.admin_gate.AdminGate` checks the Host he
 `/redoc`: the shape of the API, which is public in the source, and no data; Swagger UI must load the document without
 a header, and its Authorize button then sends the token), then bounds the body while it streams in.
 
+The console (`bundlesmith.serve.console`) is served by the same app at `/` (`/sign-in`, `/sources/...`,
+`/console/...`): `ConsoleFront` sends those paths to the console's own gate (Host, session cookie, body limit, CSRF)
+and every other path to `AdminGate`, so the API behaves exactly as without it. Every epoch time in a status answer
+(`published_at`, `visible_everywhere_by`, an event's `at`, ...) has an ISO 8601 twin beside it (`published_at_iso`).
+
 Private settings are write-only (`api_values`): every instance returned has them masked; the mask sent back
 keeps the stored value. An instance name is the rest of the path (`{name:path}`), so names holding `/` (an imported
 "GA / EU") can be edited and deleted: send them as they are or percent-encoded (`%2F`).
@@ -31,6 +36,7 @@ import logging
 import socket
 import threading
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import Body, Depends, FastAPI, Header, Request
@@ -44,8 +50,13 @@ from builder import __version__
 from builder.errors import BundlesmithError, UsageError
 from builder.models import InstanceFile
 from bundlesmith.loopback import is_loopback
-from bundlesmith.serve.admin_gate import AdminGate, allowed_hosts, envelope
+from bundlesmith.serve.admin_gate import allowed_hosts, envelope
+from bundlesmith.serve.api_values import with_iso_times
 from bundlesmith.serve.connections import ApiError, Connections, InstanceChange
+from bundlesmith.serve.console.app import console_app
+from bundlesmith.serve.console.gate import ConsoleFront
+from bundlesmith.serve.console.sessions import SessionStore
+from bundlesmith.serve.console.state import ConsoleState
 
 log = logging.getLogger(__name__)
 
@@ -64,19 +75,33 @@ def error_response(status: int, code: str, message: str, details: Any = None,
 
 
 def create_app(service: Any, token: str | None, allowed: frozenset[str] | None = None) -> FastAPI:
-    """Return the admin API over a running `serve.service.Service`, behind the gate (Host, token, body size)."""
+    """Return the admin API and the console over a running `serve.service.Service`, behind their gates."""
     app = FastAPI(title="bundlesmith admin API", version=__version__)
-    app.add_middleware(AdminGate, token=token, allowed=allowed if allowed is not None else allowed_hosts())
     connections = Connections(service)
+    console = ConsoleState(service, connections, token, SessionStore())
+    app.add_middleware(ConsoleFront, token=token, allowed=allowed if allowed is not None else allowed_hosts(),
+                       console=console_app(console), sessions=console.sessions)
     _install_error_handlers(app)
     bearer = HTTPBearer(auto_error=False, description="the admin token (BUNDLESMITH_ADMIN_TOKEN); the gate checks it")
+    guarded = [Depends(bearer)]  # documents the scheme in the OpenAPI document; AdminGate enforces it
+    known = _known_source(service)
+    _add_status_routes(app, service, known, guarded)
+    _add_connection_routes(app, connections, known, guarded)
+    return app
+
+
+def _known_source(service: Any) -> Callable[[str], str]:
+    """Return a check that a source id names a source of the service (404 `source-not-found` otherwise)."""
 
     def known(source_id: str) -> str:
         if service.board.get(source_id) is None and service.live.file_of(source_id) is None:
             raise ApiError(404, "source-not-found", f"no source with id '{source_id}' in {service.root}")
         return source_id
+    return known
 
-    guarded = [Depends(bearer)]  # documents the scheme in the OpenAPI document; AdminGate enforces it
+
+def _add_status_routes(app: FastAPI, service: Any, known: Callable[[str], str], guarded: list[Any]) -> None:
+    """Add health, status, rebuild and rollback."""
 
     @app.get("/healthz")
     def healthz() -> dict[str, Any]:
@@ -86,16 +111,16 @@ def create_app(service: Any, token: str | None, allowed: frozenset[str] | None =
 
     @app.get("/api/v1/sources", dependencies=guarded)
     def list_sources() -> dict[str, Any]:
-        """Return every source's status, and problems no source owns."""
-        return {"sources": [r.as_dict() for r in service.board.all()], "problems": list(service.board.problems),
-                "target": service.target_description()}
+        """Return every source's status, and problems no source owns (times also in ISO 8601: `*_iso`)."""
+        return with_iso_times({"sources": [r.as_dict() for r in service.board.all()],
+                               "problems": list(service.board.problems), "target": service.target_description()})
 
     @app.get("/api/v1/sources/{source_id}", dependencies=guarded)
     def get_source(source_id: str) -> dict[str, Any]:
         """Return one source: last build, what is published where, visible_everywhere_by, last error."""
         record = service.board.get(known(source_id))
-        return {**(record.as_dict() if record else {"source_id": source_id}),
-                "target": service.target_description(), "published": service.published(source_id)}
+        return with_iso_times({**(record.as_dict() if record else {"source_id": source_id}),
+                               "target": service.target_description(), "published": service.published(source_id)})
 
     @app.post("/api/v1/rebuild", status_code=202, dependencies=guarded)
     def rebuild_all() -> dict[str, Any]:
@@ -116,7 +141,12 @@ def create_app(service: Any, token: str | None, allowed: frozenset[str] | None =
             raise ApiError(409, "rollback-refused", str(exc)) from exc
         except BundlesmithError as exc:
             raise ApiError(502, "publish-failed", str(exc)) from exc
-        return {"results": [r.__dict__ for r in report.results], "ok": report.ok}
+        return {"results": [with_iso_times(r.__dict__) for r in report.results], "ok": report.ok}
+
+
+def _add_connection_routes(app: FastAPI, connections: Connections, known: Callable[[str], str],
+                           guarded: list[Any]) -> None:
+    """Add reading, connecting, changing and disconnecting destination instances."""
 
     @app.get("/api/v1/sources/{source_id}/destinations", dependencies=guarded)
     def list_destinations(source_id: str) -> JSONResponse:
@@ -143,8 +173,6 @@ def create_app(service: Any, token: str | None, allowed: frozenset[str] | None =
         """Disconnect one instance."""
         etag = connections.delete(known(source_id), name, if_match)
         return JSONResponse({"deleted": name}, headers={"ETag": etag})
-
-    return app
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -5,6 +5,7 @@
     yaml_safe(value)                             # strings YAML 1.1 would read as something else, quoted
     first_difference(asked, read_back)           # the first field that would not read back as sent, or None
     redact_problems(problems, data)              # problem details about a setting say its type and length only
+    with_iso_times(answer)                       # `published_at_iso` beside `published_at`: ISO 8601, UTC
 
 Private settings are write-only: no response carries their value, in the style of Segment's Public API; nor does a
 public setting whose value is a private value somewhere in the workspace (a secret pasted in the wrong field). The admin
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 import yaml
@@ -157,3 +159,31 @@ def _setting(data: Any, index: int, key: str | None) -> Any:
         return settings if key is None else settings[key]
     except (KeyError, IndexError, TypeError):
         return None
+
+
+_TIME_KEY = re.compile(r"^(?:at|.+_at|.+_by)$")  # epoch seconds: published_at, visible_everywhere_by, an event's at
+
+
+def iso_time(epoch: float | None) -> str | None:
+    """Return epoch seconds as ISO 8601 in UTC, to the second (`2026-12-06T16:20:39Z`); None if not a time."""
+    try:
+        moment = datetime.fromtimestamp(epoch, tz=timezone.utc)  # type: ignore[arg-type]
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+    return moment.isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def with_iso_times(value: Any) -> Any:
+    """Return `value` with `<key>_iso` (ISO 8601, UTC) beside every epoch time (`*_at`, `*_by`, `at`), at any depth."""
+    if isinstance(value, list):
+        return [with_iso_times(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    result = {}
+    for key, item in value.items():
+        result[key] = with_iso_times(item)
+        text = (iso_time(item) if isinstance(key, str) and _TIME_KEY.match(key) and isinstance(item, int | float)
+                and not isinstance(item, bool) and f"{key}_iso" not in value else None)
+        if text is not None:
+            result[f"{key}_iso"] = text
+    return result

@@ -6,6 +6,8 @@ from typing import Any
 
 import yaml
 
+from builder.catalog import load_catalog
+
 BASE_WORKSPACE: dict[str, Any] = {
     "id": "test",
     "name": "Test workspace",
@@ -57,3 +59,14 @@ def _marked_settings(destination: Any) -> dict[str, Any]:
         elif spec.required:
             settings[key] = PUBLIC_VALUES[spec.type]
     return settings
+
+
+def private_values(root: Path) -> set[str]:
+    """Return every private setting value the workspace's source files hold (per the catalog)."""
+    catalog, found = load_catalog(), set()
+    for file in (root / "sources").glob("*.yaml"):
+        for instance in yaml.safe_load(file.read_text()).get("destinations") or []:
+            destination = catalog.get(instance["destination"])
+            private = destination.private_keys() if destination else set()
+            found |= {str(v) for k, v in (instance.get("settings") or {}).items() if k in private and v is not None}
+    return found
