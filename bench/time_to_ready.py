@@ -9,8 +9,7 @@ Segment's official snippet (`@segment/snippet`, page: true) by
   (b) "next":  Segment's `@segment/analytics-next` (its standalone build, tests/js) served at that same path,
                reading our settings JSON and loading our remote plugins from the same CDN;
   and, unless --no-variants, our bundle with the runtime patched (bench/ready_setup.py, VARIANTS):
-  "no hold":     the "hold events until each destination is known" rule switched off, to measure what it costs;
-  "quick check": the rule kept, a destination checked as soon as its SDK script has run, then every 10 ms.
+  "no hold":     the "hold events until each destination is known" rule switched off, to measure what it costs.
 Everything runs on 127.0.0.1: the site, the CDN (gzip, the build's `_headers`) and the collector are real HTTP
 servers (bench/ready_servers.py), and so is every vendor host, which Chromium resolves to an HTTPS vendor server on
 127.0.0.1 (bench/ready_browser.py). Two cases: vendors blocked (no vendor host resolves, so each SDK request fails
@@ -43,8 +42,7 @@ from bench.ready_setup import (  # noqa: E402
     ANALYTICS_NEXT_UMD, SOURCES, VARIANTS, SetupError, build, build_variant, page_html, write_workspace,
 )
 
-LIBRARIES = {"ours": "our bundle", "next": "analytics-next", "no-hold": "variant: no hold",
-             "quick-check": "variant: quick check"}
+LIBRARIES = {"ours": "our bundle", "next": "analytics-next", "no-hold": "variant: no hold"}
 READY_TARGET = 0.5  # ours / analytics-next
 Loads = dict[str, dict[str, list[Load]]]  # vendor case -> library -> loads
 

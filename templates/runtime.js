@@ -150,18 +150,24 @@ function start(window, document, settings, adapters) {
     if (!allows(loadIntegrations, d.name)) { d.state = "skipped"; d.error = "excluded by the integrations option"; return; }
     if (!consented(d.categories())) { d.state = "skipped"; d.error = "no consent"; return; }
     d.state = "pending"; d.error = null;
+    /* known as soon as its SDK has run (onload), else checked every 10 ms: events wait for it (see dispatch) */
+    function check() {
+      if (d.state !== "pending") return true;
+      var ok = false; try { ok = !!def.loaded(d.settings, window); } catch (e) {}
+      if (ok) { d.state = "ready"; log(d.name, "ready"); emit("destination:ready", d.name); d.flush(); settle(); }
+      return ok;
+    }
     try {
       if (isFn(def.init)) def.init(d.settings, window);
       tag = document.createElement("script"); tag.async = true; tag.src = def.sdk(d.settings);
       tag.onerror = function () { d.fail("vendor SDK failed to load"); };
+      tag.onload = check;
       (document.head || document.documentElement).appendChild(tag);
     } catch (e) { return d.fail(e && e.message || e); }
     (function poll() {
-      if (d.state !== "pending") return;
-      var ok = false; try { ok = !!def.loaded(d.settings, window); } catch (e) {}
-      if (ok) { d.state = "ready"; log(d.name, "ready"); emit("destination:ready", d.name); d.flush(); settle(); }
-      else if (new Date().getTime() - started > WAIT_MS) d.fail("vendor SDK not ready after " + WAIT_MS + " ms");
-      else setTimeout(poll, 50);
+      if (check()) return;
+      if (new Date().getTime() - started > WAIT_MS) d.fail("vendor SDK not ready after " + WAIT_MS + " ms");
+      else setTimeout(poll, 10);
     })();
   };
   Dest.prototype.categories = function () { return (this.settings.consentSettings || {}).categories; };
@@ -184,7 +190,7 @@ function start(window, document, settings, adapters) {
    * it and sends what it holds, so an event is retried until the collector confirms it, and two tabs never send
    * each other's events. Bound: OUTBOX_MAX events per page; the oldest are dropped beyond that and counted in
    * localStorage "bundlesmith_dropped". */
-  var prefix = "bsq:" + writeKey + ":", pageKey = prefix + uuid(), outbox = [], held = [], timer = null, sending = {};
+  var prefix = "bsq:" + writeKey + ":", pageKey = prefix + uuid(), outbox = [], held = [], timer = null, sending = {}, aborts = {}, left = false;
   function now() { return new Date().getTime(); }
   function saveOutbox(released) { lsSet(pageKey, outbox.length ? JSON.stringify({ t: released ? 0 : now(), items: outbox }) : null); }
   function push(item) {
@@ -229,7 +235,8 @@ function start(window, document, settings, adapters) {
     var id = item.event.messageId, body = JSON.stringify(assign(assign({}, item.event), { writeKey: writeKey, sentAt: new Date().toISOString() }));
     sending[id] = now();
     function done(ok, retry) {
-      delete sending[id];
+      if (left) return;  /* handed over to the next page (hide) */
+      delete sending[id]; delete aborts[id];
       var i; for (i = 0; i < outbox.length; i++) if (outbox[i].event.messageId === id) break;
       if (i === outbox.length) return;
       if (ok || !retry) outbox.splice(i, 1);
@@ -238,19 +245,22 @@ function start(window, document, settings, adapters) {
     }
     try {
       var ctl = window.AbortController ? new AbortController() : null;
-      if (ctl) setTimeout(function () { ctl.abort(); }, SEND_TIMEOUT_MS);
+      if (ctl) { aborts[id] = ctl; setTimeout(function () { ctl.abort(); }, SEND_TIMEOUT_MS); }
       window.fetch(base + item.path, { method: "POST", body: body, keepalive: body.length < 60000, credentials: "omit", headers: { "Content-Type": "text/plain" }, signal: ctl ? ctl.signal : undefined })
         .then(function (r) { done(r.ok, r.status >= 500 || r.status === 429 || r.status === 408); }, function () { done(false, true); });
     } catch (e) { done(false, true); }
   }
   function hide() {
     /* Leaving the page: events that never failed go out now (keepalive requests outlive the page) and are
-       forgotten; events the collector already refused, or whose request hangs, stay for the next page. */
+       forgotten; events the collector already refused, or whose request hangs, stay for the next page, and their
+       requests are cancelled: one the browser still queues (6 connections per host) must not go out after the
+       next page has sent the event again. */
     release();
     var keep = [], t = now(), i, item, since;
+    left = true;
     for (i = 0; i < outbox.length; i++) {
       item = outbox[i]; since = sending[item.event.messageId];
-      if (item.attempts > 0 || (since && t - since > 1000)) keep.push(item);
+      if (item.attempts > 0 || (since && t - since > 1000)) { keep.push(item); if (aborts[item.event.messageId]) aborts[item.event.messageId].abort(); }
       else if (!since) post(item);
     }
     outbox = keep; saveOutbox(true);
@@ -364,7 +374,7 @@ function start(window, document, settings, adapters) {
     if (isFn(analytics[method]) && method !== "load") { try { analytics[method].apply(analytics, call.slice(1)); } catch (e) { log("replay", method, e); } }
   }
   window.addEventListener("pagehide", hide);
-  window.addEventListener("pageshow", function (e) { if (e.persisted) saveOutbox(); });
+  window.addEventListener("pageshow", function (e) { if (e.persisted) { left = false; sending = {}; aborts = {}; saveOutbox(); flush(); } });
   window.addEventListener("online", flush);
   setInterval(function () { saveOutbox(); adopt(); flush(); }, HEARTBEAT_MS);
   adopt();
