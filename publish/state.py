@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 STATE_PREFIX = ".bundlesmith/"
@@ -61,7 +61,7 @@ class ObjectRecord:
 
     def as_dict(self) -> dict[str, Any]:
         """Return the record as stored and shown by `status()` (absent optional fields left out)."""
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in vars(self).items() if v is not None}  # flat: no deep copy (asdict's cost)
 
     @classmethod
     def from_dict(cls, data: Any) -> ObjectRecord | None:
@@ -117,7 +117,7 @@ class SourceState:
 
 def encode_state(state: SourceState) -> bytes:
     """Serialise a source's state deterministically."""
-    data = asdict(state)
+    data = {f.name: getattr(state, f.name) for f in fields(state)}  # encoded at once: nothing to copy
     data["objects"] = {k: r.as_dict() for k, r in state.objects.items()}
     return encode_json(data)
 
