@@ -22,8 +22,8 @@ everything it describes is up, and a source whose marker does not name its build
 `finish_built` once in the parent. A `StateWriter` (`publish.state_store`) says how states are written: the
 workers' guard writes by compare-and-swap and collects no orphans. A publisher that lives long (the service) keeps
 the markers it listed and wrote, and its status view, while one stat of their folder says nobody else wrote
-(`TargetState`); a bucket is listed each time. `defer_state` and `flush_state` remain for the service's sake: a
-state is a few KB written with its source, so there is nothing left to defer.
+(`TargetState`); a bucket is listed each time. A state is a few KB written with its source: nothing is left to
+write after a publish returns.
 """
 from __future__ import annotations
 
@@ -147,12 +147,10 @@ class Publisher:
                     tuple(expired))
 
     def publish(self, outcomes: Iterable[SourceOutcome], *, invalidate: bool = False,
-                keep_only: set[str] | None = None, defer_state: bool = False, verify: bool = False,
-                remove: Iterable[str] = ()) -> PublishReport:
+                keep_only: set[str] | None = None, verify: bool = False, remove: Iterable[str] = ()) -> PublishReport:
         """Publish every built source; a source that cannot be published completely keeps what it served.
 
-        `keep_only`: remove every served source outside it; `remove`: remove these; `defer_state`: accepted for
-        the service's sake (nothing is deferred).
+        `keep_only`: remove every served source outside it; `remove`: remove these.
         """
         run = self.begin(keep_only=keep_only, invalidate=invalidate, verify=verify)
         run.remove = set(remove)
@@ -184,9 +182,6 @@ class Publisher:
         done = list(done)
         report = PublishReport(puts=sum(d.puts for d in done), uploaded_bytes=sum(d.uploaded_bytes for d in done))
         return self._finish(run, done, report, invalidate)
-
-    def flush_state(self) -> None:
-        """Nothing to do: every source's state is written with the source (kept for the `Target` protocol)."""
 
     def _map(self, work: Callable[[T], R], items: list[T]) -> list[R]:
         if self.workers == 1 or len(items) < 2:

@@ -146,20 +146,19 @@ def _storefront(outcomes) -> SourceBuild:
     return next(o for o in outcomes if isinstance(o, SourceBuild) and o.source_id == "storefront")
 
 
-def test_a_deferred_publish_serves_and_shows_the_change_at_once(tmp_path):
+def test_a_publish_serves_and_shows_the_change_at_once(tmp_path):
     root, clock, config, store, publisher = _published(tmp_path)
     edit(root / "sources/storefront.yaml", "mp_tok_storefront_91ac", "mp_tok_deferred")
     config, outcomes = build(root)
     new = _storefront(outcomes)
-    assert publisher.publish(outcomes, keep_only={o.source_id for o in outcomes}, defer_state=True).ok
+    assert publisher.publish(outcomes, keep_only={o.source_id for o in outcomes}).ok
     for obj in new.objects:  # served now, with their headers
         assert (store.root / obj.key).read_bytes() == obj.body
     assert f"/{STOREFRONT_SETTINGS}\n" in (store.root / "_headers").read_text()
     shown = publisher.status()["storefront"]
     assert shown["build_id"] == new.build_id and shown["events"][-1]["build_id"] == new.build_id
     assert new.build_id in shown["builds"]
-    publisher.flush_state()  # nothing left to write: the state went with the source
-    assert publisher.status()["storefront"] == shown
+    assert publisher.status()["storefront"] == shown  # nothing left to write: the state went with the source
     _assert_state_is_true(publisher, config, clock, outcomes)
 
 

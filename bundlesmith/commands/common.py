@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from builder.catalog import Catalog, load_catalog
-from builder.workspace import Workspace, load_workspace
+from builder.workspace import Progress, Workspace, load_workspace
 from bundlesmith.terminal import escape_controls
 
 workspace_arg = click.argument("workspace", type=click.Path(exists=True, file_okay=False, path_type=Path))
@@ -17,7 +17,7 @@ def echo(text: str = "", err: bool = False) -> None:
     click.echo(escape_controls(str(text)), err=err)
 
 
-def load(workspace: Path) -> tuple[Catalog, Workspace]:
-    """Load the catalog and every file of `workspace`."""
+def load(workspace: Path, progress: Progress | None = None) -> tuple[Catalog, Workspace]:
+    """Load the catalog and every file of `workspace` (`progress` hears files done / files in all)."""
     catalog = load_catalog()
-    return catalog, load_workspace(workspace, catalog)
+    return catalog, load_workspace(workspace, catalog, progress=progress)

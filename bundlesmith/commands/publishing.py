@@ -10,8 +10,6 @@ import click
 
 from builder.assets import Assets
 from builder.build import Builder
-from builder.catalog import load_catalog
-from builder.workspace import load_workspace
 from bundlesmith.commands.common import echo, load, workspace_arg
 from bundlesmith.progress import progress_for
 from publish.report import format_plan, format_report, format_status
@@ -21,9 +19,8 @@ env_option = click.option("--env", required=True, help="The target named under `
 
 def _build_for_publish(workspace: Path) -> tuple[Any, list[Any], set[str]]:
     """Load and build every source; return the config, the outcomes and the ids of the sources that exist."""
-    catalog = load_catalog()
     with progress_for("loading") as loading:  # a line on a terminal only (progress_wanted)
-        loaded = load_workspace(workspace, catalog, progress=loading.update)
+        catalog, loaded = load(workspace, progress=loading.update)
     config = loaded.valid_config()
     with progress_for("building") as building:
         outcomes = list(building.wrap(Builder(catalog, Assets.load()).build_all(loaded), len(loaded.sources)))

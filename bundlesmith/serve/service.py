@@ -174,21 +174,16 @@ class Service:
         self.board.put(*records, problems=tuple(orphans) + problem_dicts(self.live.config_problems))
 
     def _publish(self, builds: list[SourceBuild], keep: set[str] | None) -> None:
-        """Publish, record it (status, webhooks) as soon as the served objects are up, then write the state."""
+        """Publish (each source's state is written with it), then record it: status, webhooks."""
         with self.publish_lock:
             try:
-                report = self.target.publish(builds, keep_only=keep, defer_state=True)
+                report = self.target.publish(builds, keep_only=keep)
             except Exception as exc:  # the target is unreachable or refused: every source keeps what it served
                 log.exception("publishing %d sources to %s failed", len(builds), self.env)
                 results = [(b.source_id, "failed", str(exc)) for b in builds]
             else:
                 results = [(r.source_id, r.status, r.error) for r in report.results]
         self._record_publishes(results)
-        with self.publish_lock:
-            try:
-                self.target.flush_state()
-            except Exception:  # what is served stays; the next publish reads the target again and records it
-                log.exception("writing the publish state of %s failed; the next publish reconciles it", self.env)
 
     def _record_publishes(self, results: list[tuple[str, str, str | None]]) -> None:
         now, records = self.clock(), []
