@@ -9,4 +9,13 @@
     (w.__bundlesmithVendorCalls = w.__bundlesmithVendorCalls || []).push({destination: destination, method: method,
                                                                           args: copy});
   };
+  /* A call the vendor's documented API refuses (`why`): reported in window.__bundlesmithVendorErrors and recorded as
+   * "invalid:<method>"; otherwise recorded as <method>. */
+  w.__bundlesmithComplain = w.__bundlesmithComplain || function (destination, message) {
+    (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: destination, message: message});
+  };
+  w.__bundlesmithChecked = w.__bundlesmithChecked || function (destination, method, args, why) {
+    if (why) { w.__bundlesmithComplain(destination, why); w.__bundlesmithRecord(destination, "invalid:" + method, args); }
+    else w.__bundlesmithRecord(destination, method, args);
+  };
 })(window);

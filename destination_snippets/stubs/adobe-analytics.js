@@ -16,7 +16,7 @@
     "products", "purchaseID", "transactionID", "currencyCode", "timestamp", "contextData"];
   var STANDARD = /^(prodView|scOpen|scAdd|scRemove|scView|scCheckout|purchase|event([1-9][0-9]{0,2}|1000))$/;
   var trackers = {}, visitors = {};
-  function complain(why) { (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: why}); }
+  function complain(why) { w.__bundlesmithComplain(NAME, why); }
   function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function checked(method, args, why) {
     if (why) { complain(method + ": " + why); record("invalid:" + method, args); } else record(method, args);

@@ -15,7 +15,7 @@
     "serviceWorkerLocation", "serviceWorkerScope", "sessionTimeoutInSeconds"];
   function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function invalid(method, why) {
-    (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: "braze." + method + ": " + why});
+    w.__bundlesmithComplain(NAME, "braze." + method + ": " + why);
     record("invalid:" + method, []);
     return false;
   }

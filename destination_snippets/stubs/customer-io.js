@@ -7,9 +7,7 @@
 (function (w) {
   var NAME = "Customer.io", cio = w._cio || [], queued = cio.slice ? cio.slice(0) : [], tag, names, i;
   function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
-  function complain(message) {
-    (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: message});
-  }
+  function complain(message) { w.__bundlesmithComplain(NAME, message); }
   function isObject(v) { return v !== null && typeof v === "object" && !(v instanceof Array); }
   function named(a, what) {
     if (typeof a[0] !== "string" || !a[0]) return what + " needs a non-empty " + (what === "page" ? "page name or URL" : "event name");

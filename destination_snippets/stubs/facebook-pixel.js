@@ -79,12 +79,7 @@
   queued = f.queue || [];
   f.callMethod = function () {
     var args = Array.prototype.slice.call(arguments, 0), why = check(args);
-    if (why) {
-      (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: why});
-      record("invalid:" + String(args[0]), args.slice(1));
-    } else {
-      record(String(args[0]), args.slice(1));
-    }
+    w.__bundlesmithChecked(NAME, String(args[0]), args.slice(1), why);
   };
   f.queue = [];
   for (i = 0; i < queued.length; i++) f.callMethod.apply(f, queued[i]);

@@ -10,9 +10,7 @@
   var NAME = "FullStory", ns = w._fs_namespace || "FS", fs = w[ns], queued, i, why;
   var LAX = {init: 1, setConfig: 1, observe: 1, getSession: 1, log: 1, shutdown: 1, start: 1, restart: 1};
   function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
-  function complain(message) {
-    (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: message});
-  }
+  function complain(message) { w.__bundlesmithComplain(NAME, message); }
   function isObj(o) { return o !== null && typeof o === "object" && !(o instanceof Array); }
   function check(op, o, source) {
     if (source !== undefined && source !== null && typeof source !== "string") return "the source must be a string";

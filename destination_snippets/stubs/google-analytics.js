@@ -64,12 +64,7 @@
     if (Object.prototype.toString.call(item) !== "[object Arguments]") return;
     args = Array.prototype.slice.call(item, 0);
     why = check(args);
-    if (why) {
-      (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: why});
-      record("invalid:gtag:" + args[0], args.slice(1));
-    } else {
-      record("gtag:" + args[0], args.slice(1));
-    }
+    w.__bundlesmithChecked(NAME, "gtag:" + args[0], args.slice(1), why);
   }
   w.google_tag_manager = w.google_tag_manager || {};
   w.google_tag_manager[id] = w.google_tag_manager[id] || {};

@@ -12,7 +12,7 @@
   var dl = w[name] = w[name] || [], previous = dl.push, model = {}, i;
   function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function invalid(why, args) {
-    (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: why});
+    w.__bundlesmithComplain(NAME, why);
     record("invalid:dataLayer.push", args);
   }
   function check(item) {

@@ -31,18 +31,13 @@
     }
   }
   if (!settings || typeof settings.hjid !== "number" || !settings.hjid || typeof settings.hjsv !== "number") {
-    (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: "_hjSettings needs numeric hjid and hjsv"});
+    w.__bundlesmithComplain(NAME, "_hjSettings needs numeric hjid and hjsv");
   }
   record("settings", [settings || null]);
   w.hjSiteSettings = {site_id: settings ? settings.hjid : null};
   w.hj = function () {
     var args = Array.prototype.slice.call(arguments, 0), why = check(args);
-    if (why) {
-      (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: why});
-      record("invalid:" + String(args[0]), args.slice(1));
-    } else {
-      record(String(args[0]), args.slice(1));
-    }
+    w.__bundlesmithChecked(NAME, String(args[0]), args.slice(1), why);
   };
   for (i = 0; i < queued.length; i++) w.hj.apply(w, queued[i]);
 })(window);

@@ -70,7 +70,7 @@
   api = w.Intercom = function () {
     var args = Array.prototype.slice.call(arguments, 0), why = check(args);
     if (why) {
-      (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: why});
+      w.__bundlesmithComplain(NAME, why);
       record("invalid:" + String(args[0]), args.slice(1));
       return;
     }

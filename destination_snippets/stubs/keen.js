@@ -9,7 +9,7 @@
   var NAME = "Keen", CONFIG = ["projectId", "writeKey", "host", "protocol", "requestType", "retry"];
   function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function invalid(method, why) {
-    (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: "KeenTracking " + method + ": " + why});
+    w.__bundlesmithComplain(NAME, "KeenTracking " + method + ": " + why);
     record("invalid:" + method, []);
     return false;
   }

@@ -9,14 +9,7 @@
   var NAME = "Lytics", j = w.jstag = w.jstag || {};
   function record(method, args) { w.__bundlesmithRecord(NAME, method, args); }
   function isObj(o) { return o !== null && typeof o === "object" && !(o instanceof Array); }
-  function checked(method, args, why) {
-    if (why) {
-      (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: why});
-      record("invalid:" + method, args);
-    } else {
-      record(method, args);
-    }
-  }
+  function checked(method, args, why) { w.__bundlesmithChecked(NAME, method, args, why); }
   function payload(a, what) {
     /* [stream,] data [, callback] */
     var i = 0;

@@ -39,12 +39,7 @@
   q.push = function (command) {
     var c = command instanceof Array ? command : [command], why = check(c);
     if (c[0] === "init" && !why) initialised = true;
-    if (why) {
-      (w.__bundlesmithVendorErrors = w.__bundlesmithVendorErrors || []).push({destination: NAME, message: why});
-      record("invalid:" + String(c[0]), c.slice(1));
-    } else {
-      record(String(c[0]), c.slice(1));
-    }
+    w.__bundlesmithChecked(NAME, String(c[0]), c.slice(1), why);
     return 0;
   };
   queued = queued instanceof Array ? queued.splice(0, queued.length) : [];
