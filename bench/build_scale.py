@@ -3,9 +3,11 @@
     .venv/bin/python bench/build_scale.py [--sources 10000] [--jobs N] [--keep DIR] [--workdir DIR]
 
 Prints the wall time of each phase (load + validate, build + write) and the peak memory (max RSS) of the process,
-then times the real command, `bundlesmith build WS --out DIR`, as a user runs it: into an empty directory, and again
-with nothing changed (which must write nothing), with the peak RSS of its largest process and the load average.
-Target (issue 16, "Speed"): a full build of 10,000 sources in <= 3 s (stretch: 2 s) and <= 300 MB on 2 cores.
+then times the real command, `bundlesmith build WS --out DIR`, as a user runs it: into an empty directory, again
+with nothing changed (which must write nothing and build nothing), and after one source changed (which must build
+that source alone), with the peak RSS of its largest process and the load average; then the same at 10 sources.
+Targets (issue 16, "Speed"): a full build of 10,000 sources in <= 3 s (stretch: 2 s) and <= 300 MB on 2 cores;
+nothing changed <= 1 s; one changed source costs the same at 10,000 sources as at 10.
 Profile the in-process part with `python -m cProfile -o /tmp/p.prof bench/build_scale.py --jobs 1 ...` (with
 worker processes, cProfile sees only the parent).
 """
@@ -13,8 +15,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +42,8 @@ CLOUD = [
     ("Webhooks", "webhookUrl: https://hooks.example/w/{i}"), ("Amplitude", "apiKey: ampc_{i}, secretKey: sk-{i}"),
     ("Customer.io", "siteId: cio_{i}, apiKey: cio-secret-{i}"),
 ]
+SMALL = 10  # the small workspace one change is compared with
+RUNS = 3    # timed runs of each repeated step (medians)
 WORKSPACE = """id: bench
 name: Bench
 cdn: {base_url: "https://cdn.bench.example"}
@@ -91,15 +97,34 @@ def main() -> None:
         print(f"total wall time:    {done - started:.2f} s  (CPU {cpu_done - cpu_started:.2f} s)")
         print(f"files written:      {len(report.written)} ({size / 1e6:.1f} MB)")
         print(f"peak memory (RSS):  {peak_mb:.0f} MB main process, {worker_mb:.0f} MB largest worker")
-        command = [str(Path(sys.executable).with_name("bundlesmith")), "build", str(work / "ws"),
-                   "--out", str(work / "cli-out"), "--jobs", str(args.jobs)]
-        for label in ("first build", "nothing changed"):
-            os.sync()
-            seconds, cpu, output, cli_mb = _run_cli(command)
-            print(f"CLI, {label + ':':<17}{seconds:.2f} s (CPU {cpu:.2f} s), peak {cli_mb:.0f} MB  ({output.strip()})")
+        _cli_series(work / "ws", work / "cli-out", args.jobs, args.sources)
+        if args.sources > SMALL:  # what one change costs in a small workspace, for comparison
+            write_sources(work / "small", SMALL)
+            _cli_series(work / "small", work / "small-out", args.jobs, SMALL)
         print(f"load average:       {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _cli_series(workspace: Path, out: Path, jobs: int, sources: int) -> None:
+    """Time `bundlesmith build` as a user runs it: into an empty directory, then with nothing changed (3 runs),
+    then after one source's public setting changed (3 edits), medians."""
+    command = [str(Path(sys.executable).with_name("bundlesmith")), "build", str(workspace), "--out", str(out),
+               "--jobs", str(jobs)]
+    os.sync()
+    seconds, cpu, output, cli_mb = _run_cli(command)
+    print(f"CLI, {sources} sources, first build:     {seconds:.2f} s (CPU {cpu:.2f} s), peak {cli_mb:.0f} MB  "
+          f"({output.strip()})")
+    for label in ("nothing changed", "one source changed"):
+        runs = []
+        for edit in range(RUNS):
+            if label == "one source changed":
+                source = workspace / "sources" / "s000001.yaml"
+                source.write_text(re.sub(r"measurementID: G-1[^}]*", f"measurementID: G-1e{edit}", source.read_text()))
+            runs.append(_run_cli(command))
+        seconds, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
+        print(f"CLI, {sources} sources, {label + ':':<20}{seconds:.2f} s (CPU {cpu:.2f} s), median of {RUNS}  "
+              f"({runs[-1][2].strip()})")
 
 
 def _cpu() -> float:

@@ -82,6 +82,7 @@ class SourceBuild:
     file: str
     objects: tuple[BuiltObject, ...]
     build_id: str
+    inputs: str | None = None  # the digest of what it was built from (`builder.inputs`), when the caller knows it
 
     @property
     def entry_objects(self) -> tuple[BuiltObject, ...]:

@@ -33,20 +33,27 @@ def load_workspace_parallel(root: Path, catalog: Catalog, jobs: int, progress: P
     """Load a workspace like `load_workspace`, parsing and validating source files in `jobs` processes."""
     config, problems = load_workspace_file(root)
     limits = config.limits if config else LimitsConfig()
-    paths = source_paths(root)
-    _inherited.update(root=root, catalog=catalog, limits=limits)
-    chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
-    sources: list[SourceConfig] = []
     with paused_gc():  # the parent holds every source: a collection would walk all of them, again and again
-        for chunk in _ordered(_load_chunk, chunks, jobs):
-            sources.extend(chunk)
-            if progress is not None:
-                progress(len(sources), len(paths))
+        sources = load_sources_parallel(root, source_paths(root), catalog, limits, jobs, progress)
         mark_clashes(sources)
         # Every loaded source arrived while the collector was paused: left young, its first collections would walk
         # them all three times over (0.3-0.5 s at 10,000 sources) for nothing (they hold no cycles).
         gc.freeze()
     return Workspace(root=root, config=config, problems=problems, sources=sources)
+
+
+def load_sources_parallel(root: Path, paths: list[Path], catalog: Catalog, limits: LimitsConfig, jobs: int,
+                          progress: Progress | None = None) -> list[SourceConfig]:
+    """Load some source files like `builder.workspace.load_sources`, in `jobs` processes."""
+    _inherited.update(root=root, catalog=catalog, limits=limits)
+    chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    sources: list[SourceConfig] = []
+    with paused_gc():
+        for chunk in _ordered(_load_chunk, chunks, jobs):
+            sources.extend(chunk)
+            if progress is not None:
+                progress(len(sources), len(paths))
+    return sources
 
 
 def build_parallel(builder: Builder, workspace: Workspace, jobs: int, only: Iterable[str] | None = None,

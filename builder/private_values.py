@@ -33,7 +33,7 @@ microseconds), not to the number of private values in the workspace or the size 
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -129,7 +129,7 @@ class PrivateIndex:
 
     def leaked(self, source: SourceFile, catalog: Catalog) -> set[str]:
         """Return the private values that the source's settings would publish (usually none)."""
-        config = self._config_strings(source, catalog)
+        config = published_strings(source, lambda name: self._private(catalog, name))
         hits = self._where.keys() & config
         if self._long:
             for text in config:
@@ -137,30 +137,6 @@ class PrivateIndex:
                     hits.update(self._inside(text))
         hits.discard(source.write_key)
         return hits
-
-    def _config_strings(self, source: SourceFile, catalog: Catalog) -> list[str]:
-        """Return the strings (numbers as JSON text) of the source's configuration that its settings publish
-        (`builder.settings.render_settings`): the public settings of its device-mode instances, the consent
-        categories of its instances, its default `integrations` and its id."""
-        found = [source.id]
-        device = source.enabled and source.type in SOURCES_WITH_DEVICE_MODE
-        for instance in source.destinations:
-            if not instance.enabled:
-                continue
-            found.extend(instance.consent_categories)
-            if device and instance.mode == "device":
-                private = self._private(catalog, instance.destination)
-                for key, value in instance.settings.items():
-                    if key not in private:
-                        found.append(key)
-                        kind = type(value)
-                        if kind is str:
-                            found.append(value)
-                        elif kind is dict or kind is list or kind is int or kind is float:
-                            found.extend(_strings([value]))
-        if source.integrations:
-            found.extend(_strings(source.integrations))
-        return found
 
     def _private(self, catalog: Catalog, name: str) -> frozenset[str]:
         """Return the private keys of a destination (memoized per loaded catalog)."""
@@ -202,6 +178,31 @@ class PrivateIndex:
                 by_length.pop(len(value))
             if not by_length:
                 self._long.pop(value[:SUBSTRING_MIN_LENGTH], None)
+
+
+def published_strings(source: SourceFile, private_keys: Callable[[str], frozenset[str]]) -> list[str]:
+    """Return the strings (numbers as JSON text) of the source's configuration that its settings publish
+    (`builder.settings.render_settings`): the public settings of its device-mode instances, the consent
+    categories of its instances, its default `integrations` and its id (`private_keys`: a destination's)."""
+    found = [source.id]
+    device = source.enabled and source.type in SOURCES_WITH_DEVICE_MODE
+    for instance in source.destinations:
+        if not instance.enabled:
+            continue
+        found.extend(instance.consent_categories)
+        if device and instance.mode == "device":
+            private = private_keys(instance.destination)
+            for key, value in instance.settings.items():
+                if key not in private:
+                    found.append(key)
+                    kind = type(value)
+                    if kind is str:
+                        found.append(value)
+                    elif kind is dict or kind is list or kind is int or kind is float:
+                        found.extend(_strings([value]))
+    if source.integrations:
+        found.extend(_strings(source.integrations))
+    return found
 
 
 def _strings(data: Any) -> list[str]:

@@ -95,16 +95,21 @@ Progress = Callable[[int, int], Any]  # called with (files done, files in all) a
 def load_workspace(root: Path, catalog: Catalog, progress: Progress | None = None) -> Workspace:
     """Read and validate every file of the workspace at `root`, collecting all problems."""
     config, problems = load_workspace_file(root)
-    limits = config.limits if config else LimitsConfig()
-    paths = source_paths(root)
+    sources = load_sources(root, source_paths(root), catalog, config.limits if config else LimitsConfig(), progress)
+    mark_clashes(sources)
+    return Workspace(root=root, config=config, problems=problems, sources=sources)
+
+
+def load_sources(root: Path, paths: list[Path], catalog: Catalog, limits: LimitsConfig,
+                 progress: Progress | None = None) -> list[SourceConfig]:
+    """Read and validate some source files of the workspace (clashes between sources are not marked here)."""
     with paused_gc():
         sources = []
         for path in paths:
             sources.append(load_source_file(root, path, catalog, limits))
             if progress is not None:
                 progress(len(sources), len(paths))
-    mark_clashes(sources)
-    return Workspace(root=root, config=config, problems=problems, sources=sources)
+    return sources
 
 
 @contextmanager
@@ -125,17 +130,29 @@ def paused_gc() -> Iterator[None]:
 
 
 def source_paths(root: Path) -> list[Path]:
-    """Return the source files of the workspace, in a stable order."""
-    base = root / SOURCES_DIR
-    found: list[tuple[str, str]] = []  # (path relative to sources/, full path); hidden files and folders skipped
-    for folder, subfolders, names in os.walk(base):
-        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
-        relative = os.path.relpath(folder, base)
-        for name in names:
-            full = os.path.join(folder, name)
-            if name.endswith(SOURCE_SUFFIXES) and not name.startswith(".") and os.path.isfile(full):
-                found.append((name if relative == "." else f"{relative}/{name}", full))
-    return [Path(full) for _, full in sorted(found)]
+    """Return the source files of the workspace, in a stable order (hidden files and folders skipped)."""
+    return [Path(full) for _, full in source_files(root)]
+
+
+def source_files(root: Path) -> list[tuple[str, str]]:
+    """Return (path relative to the workspace, full path) of each source file, in `source_paths`' order."""
+    found: list[tuple[str, str]] = []  # (path relative to the root, full path)
+    folders = [(f"{SOURCES_DIR}/", os.path.join(root, SOURCES_DIR))]
+    while folders:
+        relative, folder = folders.pop()
+        try:
+            with os.scandir(folder) as entries:
+                for entry in entries:
+                    if entry.name.startswith("."):
+                        continue
+                    if entry.is_dir():  # as os.walk: a link to a folder is listed, not followed
+                        if not entry.is_symlink():
+                            folders.append((f"{relative}{entry.name}/", entry.path))
+                    elif entry.name.endswith(SOURCE_SUFFIXES) and entry.is_file():
+                        found.append((relative + entry.name, entry.path))
+        except OSError:  # as os.walk: a folder that cannot be listed is left out
+            continue
+    return sorted(found)
 
 
 def load_workspace_file(root: Path) -> tuple[WorkspaceFile | None, list[Problem]]:
@@ -212,8 +229,7 @@ def _read(path: Path, display: str, max_bytes: int, configurable: bool) -> YamlD
 def _read_text(path: Path, display: str, max_bytes: int, configurable: bool) -> str | YamlDoc:
     """Return one file's text, or a YamlDoc with the problem that kept it from being read."""
     try:
-        with open(path, "rb") as handle:
-            data = _read_at_most(handle, max_bytes)
+        data = read_bounded(path, max_bytes)
         if data is None:
             size = max(os.stat(path).st_size, max_bytes + 1)
             return YamlDoc(file=display, problems=[_too_large(display, size, max_bytes, configurable)])
@@ -227,26 +243,30 @@ def _read_text(path: Path, display: str, max_bytes: int, configurable: bool) -> 
 
 
 def read_bounded(path: Path | str, max_bytes: int) -> bytes | None:
-    """Return a file's bytes, or None when it holds more than `max_bytes` (never more than max_bytes + 1 are read)."""
-    with open(path, "rb") as handle:
-        return _read_at_most(handle, max_bytes)
+    """Return a file's bytes, or None when it holds more than `max_bytes` (never more than max_bytes + 1 are read).
+
+    Unbuffered reads sized to the file: a buffered reader (or a max_bytes buffer) per small file costs more than the
+    read itself, and a build reads every source file."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        size = os.fstat(descriptor).st_size
+        if size > max_bytes:
+            return None
+        data = os.read(descriptor, size + 1)
+        while len(data) <= max_bytes:  # it grew (or is not a regular file): read on, within the limit
+            more = os.read(descriptor, max_bytes + 1 - len(data))
+            if not more:
+                break
+            data += more
+        return data if len(data) <= max_bytes else None
+    finally:
+        os.close(descriptor)
 
 
 def too_large_problem(display: str, path: Path | str, limits: LimitsConfig) -> Problem:
     """Return the problem of a source file past `limits.source_file_bytes`."""
     size = max(os.stat(path).st_size, limits.source_file_bytes + 1)
     return _too_large(display, size, limits.source_file_bytes, configurable=True)
-
-
-def _read_at_most(handle: Any, max_bytes: int) -> bytes | None:
-    """Return the file's bytes, or None past `max_bytes` (never more than max_bytes + 1 bytes are read)."""
-    size = os.fstat(handle.fileno()).st_size
-    if size > max_bytes:
-        return None
-    data = handle.read(size + 1)  # sized to the file: a 1 MiB buffer per small file costs more than the read
-    if len(data) > size:  # it grew (or is not a regular file): read on, within the limit
-        data += handle.read(max_bytes + 1 - len(data))
-    return data if len(data) <= max_bytes else None
 
 
 def _too_large(display: str, size: int, max_bytes: int, configurable: bool) -> Problem:

@@ -34,6 +34,7 @@ from publish.directory import DirectoryStore
 from publish.headers import HeadersFile
 from publish.publisher import Publisher, PublishRun, SourceDone
 from publish.report import PublishReport, SourceResult
+from publish.state_store import TargetState
 
 
 def directory_publisher(root: Path, cache: CacheConfig, retention: RetentionConfig | None = None, *,
@@ -55,6 +56,7 @@ class LocalReport:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)  # (key, rule): state keys that could leave the root
+    up_to_date: list[str] = field(default_factory=list)  # sources not built again: the directory serves their inputs
     publish: PublishReport = field(default_factory=PublishReport)
 
     @property
@@ -75,6 +77,11 @@ class LocalTarget:
         self.root, self.retention, self.clock, self.keep_builds = Path(root), retention, clock, keep_builds
         self.verify = verify
         self._publisher: Publisher | None = None
+
+    def served_inputs(self) -> dict[str, list[str | None]]:
+        """Return, for each source the directory serves, the inputs its markers record (one listing of names)."""
+        markers = TargetState(DirectoryStore(self.root)).markers()
+        return {source_id: [m.inputs for m in found] for source_id, found in markers.items()}
 
     def apply(self, outcomes: Iterable[SourceOutcome], cache: CacheConfig,
               keep_only: set[str] | None = None) -> LocalReport:

@@ -345,8 +345,7 @@ _ENTRY = ObjectRecord("", "", "", False)
 
 def _marked(markers: list[Marker], build: SourceBuild, keep_builds: bool) -> bool:
     """True when the source's only marker names this build (and inputs), with its build copy when one is kept."""
-    inputs = getattr(build, "inputs", None)
-    return (len(markers) == 1 and markers[0].build_id == build.build_id and markers[0].inputs == inputs
+    return (len(markers) == 1 and markers[0].build_id == build.build_id and markers[0].inputs == build.inputs
             and (markers[0].kept or not keep_builds))
 
 
@@ -372,4 +371,4 @@ def _without_bodies(source: SourcePlan) -> SourcePlan:
     if build is None:
         return source
     objects = tuple(BuiltObject(o.key, b"", o.content_type, o.immutable) for o in build.objects)
-    return replace(source, build=SourceBuild(build.source_id, build.write_key, build.file, objects, build.build_id))
+    return replace(source, build=replace(build, objects=objects))

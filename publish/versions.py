@@ -51,8 +51,7 @@ def record_publish(state: SourceState | None, build: SourceBuild, plan: SourcePl
         new.visible_everywhere_by = max(entries, default=now)
         new.add_event({"action": "publish", "build_id": build.build_id, "at": now})
     new.write_key = build.write_key
-    inputs = getattr(build, "inputs", None)  # the builder's input digest, once it gives one
-    new.inputs = inputs if isinstance(inputs, str) else None
+    new.inputs = build.inputs  # what it was built from, when the builder says (`bundlesmith build`)
     garbage = retain(new, build.build_id, (o.key for o in build.objects), keep) if plan.new_build and keep else []
     return new, garbage
 

@@ -14,17 +14,17 @@ import click
 from builder.assets import Assets
 from builder.build import Builder
 from builder.catalog import load_catalog
-from builder.errors import UsageError
+from builder.errors import ConfigError, UsageError
 from builder.models import WorkspaceFile, json_schema
-from builder.parallel import build_parallel, load_workspace_parallel
+from builder.changed import PARALLEL_THRESHOLD, ChangedRun, load_changed, with_inputs
+from builder.parallel import build_parallel
 from builder.problems import format_problems
 from builder.rules import settings_to_fill_in
 from builder.snippet import render_snippet
-from builder.workspace import load_workspace, source_paths
+from builder.workspace import load_workspace_file
 from bundlesmith.commands.common import echo, load, workspace_arg
 from bundlesmith.progress import progress_for
-
-PARALLEL_THRESHOLD = 200  # below this many source files, forking workers costs more than it saves
+from publish.local import LocalReport, LocalTarget
 
 
 @click.command()
@@ -59,34 +59,55 @@ def _settings_to_fill_in(loaded: Any, catalog: Any) -> list[str]:
               help="Output directory (default: the workspace's `local` target).")
 @click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="the cores",
               help="Worker processes for large workspaces.")
+@click.option("--rebuild", is_flag=True,
+              help="Build every source, even those whose inputs are unchanged, and check every file of the "
+                   "directory against its state (repairs files edited or deleted by hand).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was built as JSON (and no progress line).")
-def build(workspace: Path, out: Path | None, jobs: int, as_json: bool) -> None:
-    """Build every source of WORKSPACE into a directory laid out like the CDN."""
-    from publish.local import LocalTarget
+def build(workspace: Path, out: Path | None, jobs: int, rebuild: bool, as_json: bool) -> None:
+    """Build the sources of WORKSPACE into a directory laid out like the CDN.
 
-    catalog = load_catalog()
-    parallel = jobs > 1 and len(source_paths(workspace)) >= PARALLEL_THRESHOLD
-    with progress_for("loading", as_json=as_json) as loading:
-        loaded = (load_workspace_parallel(workspace, catalog, jobs, progress=loading.update) if parallel
-                  else load_workspace(workspace, catalog, progress=loading.update))
-    config = loaded.valid_config()
+    A source whose inputs (its file, workspace.yaml, the catalog, the templates and adapters it uses, the version)
+    are those of the build the directory serves is not built again; --rebuild builds every source and verifies."""
+    config, problems = load_workspace_file(workspace)
+    if config is None:
+        raise ConfigError(problems)
     out = out or _local_target_dir(workspace, config)
-    builder, cache = Builder(catalog, Assets.load()), config.cache
-    target = LocalTarget(out, retention=config.retention)  # a publish to the directory, as --env local
-    keep = loaded.source_ids()
-    with progress_for("building", as_json=as_json) as building:
-        if parallel:  # each worker publishes the sources it builds; what they did is recorded here
-            run = target.begin(cache, keep_only=keep)
-            done = build_parallel(builder, loaded, jobs, after=partial(target.publish_built, run))
-            report = target.finish(run, building.wrap(done, total=len(loaded.sources)))
-        else:
-            report = target.apply(building.wrap(builder.build_all(loaded), total=len(loaded.sources)), cache,
-                                  keep_only=keep)
+    target = LocalTarget(out, retention=config.retention, verify=rebuild)  # a publish to the directory
+    served = target.served_inputs()
+    with progress_for("loading", as_json=as_json) as loading:
+        run = load_changed(workspace, config, load_catalog, {} if rebuild else served, jobs=jobs, reuse=not rebuild,
+                           progress=loading.update)
+    loaded, keep = run.workspace, run.ids()
+    if loaded.sources or served.keys() - keep:
+        with progress_for("building", as_json=as_json) as building:
+            report = _build_and_publish(Builder(run.catalog, Assets.load()), run, target, jobs, building)
+    else:
+        report = LocalReport()  # nothing to build, nothing leaving: the directory is left as it is
+    report.up_to_date = sorted(fact.source_id for fact in run.unchanged.values())
+    run.save({sid for sid in report.built} - {r.source_id for r in report.not_written})
     if as_json:
         echo(json.dumps(_build_summary(out, report), indent=2, sort_keys=True))
     else:
         _print_build_report(out, report)
     sys.exit(1 if not report.ok else 0)
+
+
+def _build_and_publish(builder: Builder, run: ChangedRun, target: LocalTarget, jobs: int,
+                       building: Any) -> LocalReport:
+    """Build the loaded sources and publish them to the directory, keeping the unchanged ones as they are."""
+    loaded, cache, keep, inputs = run.workspace, run.workspace.valid_config().cache, run.ids(), run.inputs_by_file()
+    total = len(loaded.sources)
+    if jobs > 1 and total >= PARALLEL_THRESHOLD:  # each worker publishes the sources it builds
+        publish_run = target.begin(cache, keep_only=keep)
+        done = build_parallel(builder, loaded, jobs, after=partial(_publish_built, target, publish_run, inputs))
+        return target.finish(publish_run, building.wrap(done, total=total))
+    outcomes = (with_inputs(outcome, inputs) for outcome in builder.build_all(loaded))
+    return target.apply(building.wrap(outcomes, total=total), cache, keep_only=keep)
+
+
+def _publish_built(target: LocalTarget, publish_run: Any, inputs: dict[str, str], outcome: Any) -> Any:
+    """Publish one built source with the inputs it was built from (in a worker process)."""
+    return target.publish_built(publish_run, with_inputs(outcome, inputs))
 
 
 def _print_build_report(out: Path, report: Any) -> None:
@@ -101,7 +122,8 @@ def _print_build_report(out: Path, report: Any) -> None:
         echo(f"warning: a state under {out}/.bundlesmith/ names {key!r}, which was refused and not touched: {rule}",
              err=True)
     refused = f", {len(report.refused)} refused (see the warnings)" if report.refused else ""
-    echo(f"{out}: {len(report.built)} sources built, {len(report.failed)} failed; "
+    up_to_date = f", {len(report.up_to_date)} up to date" if report.up_to_date else ""
+    echo(f"{out}: {len(report.built)} sources built{up_to_date}, {len(report.failed)} failed; "
          f"{len(report.written)} files written, {len(report.unchanged)} unchanged, {len(report.removed)} removed"
          f"{refused}")
 
@@ -119,6 +141,7 @@ def _build_summary(out: Path, report: Any) -> dict[str, Any]:
         "unchanged": len(report.unchanged),
         "removed": len(report.removed),
         "refused": [{"key": key, "rule": rule} for key, rule in report.refused],
+        "up_to_date": report.up_to_date,
     }
 
 
