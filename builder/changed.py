@@ -6,8 +6,10 @@
     run.inputs_by_file()   # each loaded source's inputs, for its build (the target's marker records them)
     run.save(built_ids)    # record the facts of what was built and written, for the next build
 
-Each source file is read once here and its bytes digested; `builder.reuse` decides from the digests, the facts
-of the last build (`builder.facts`) and what the target serves. Without the facts (the first build, other shared
+Each source file is read and its bytes digested here; `builder.reuse` decides from the digests, the facts of the
+last build (`builder.facts`) and what the target serves. What a build records (its inputs, its facts) comes from
+the bytes its loader read, made where it was loaded (a worker process), so a file saved meanwhile is built again
+next time, never taken for what was built. Without the facts (the first build, other shared
 inputs, `--rebuild`) every source is loaded, exactly as `builder.workspace.load_workspace` does. A source file that
 cannot be read or is past its size limit is always loaded, so its problem is reported every time.
 """
@@ -45,10 +47,8 @@ class ChangedRun:
     inputs: BuildInputs | None = None
     facts_file: FactsFile | None = None
     salt: str = ""
-    digests: dict[str, str | None] = field(default_factory=dict)     # file (relative) -> digest of its bytes
     relative: dict[str, str] = field(default_factory=dict)           # file as displayed -> relative to the root
     known: dict[str, SourceFacts] = field(default_factory=dict)      # the facts the build started from
-    _inputs: dict[str, tuple[str, tuple[str, ...]]] | None = field(default=None, repr=False)
 
     @property
     def catalog(self) -> Catalog:
@@ -61,33 +61,19 @@ class ChangedRun:
 
     def inputs_by_file(self) -> dict[str, str]:
         """Return the inputs of each loaded source that can be built, by its displayed file name."""
-        return {file: inputs for file, (inputs, _) in self._loaded_inputs().items()}
+        return {entry.file: entry.facts.inputs for entry in self.workspace.sources
+                if entry.ok and isinstance(entry.facts, SourceFacts)}
 
     def save(self, built_ids: Collection[str]) -> None:
         """Record the facts of the unchanged sources and of the loaded ones built and written (`built_ids`)."""
         if self.inputs is None or self.facts_file is None:
             return
-        facts, found = dict(self.unchanged), self._loaded_inputs()
-        keys = private_keys_of(self.catalog) if found else None
+        facts = dict(self.unchanged)
         for entry in self.workspace.sources:
-            source, file = entry.source, self.relative[entry.file]
-            sha = self.digests[file]
-            if source is not None and sha is not None and entry.file in found and source.id in built_ids:
-                inputs, adapters = found[entry.file]
-                facts[file] = facts_of(source, values_of(entry, self.catalog), sha, inputs, adapters, self.salt, keys)
+            if entry.ok and isinstance(entry.facts, SourceFacts) and entry.facts.source_id in built_ids:
+                facts[self.relative[entry.file]] = entry.facts
         if facts != self.known:
             self.facts_file.write(self.inputs.shared, self.salt, facts)
-
-    def _loaded_inputs(self) -> dict[str, tuple[str, tuple[str, ...]]]:
-        """Return (inputs, adapters) of each loaded source that can be built, by displayed file (computed once)."""
-        if self._inputs is None:
-            self._inputs = {}
-            for entry in self.workspace.sources if self.inputs is not None else ():
-                sha = self.digests[self.relative[entry.file]]
-                if entry.ok and sha is not None and entry.source is not None:
-                    adapters = adapters_of(entry.source, self.catalog)
-                    self._inputs[entry.file] = self.inputs.of_source(sha, adapters), adapters
-        return self._inputs
 
 
 def load_changed(root: Path, config: WorkspaceFile, catalog_loader: Callable[[], Catalog],
@@ -97,19 +83,22 @@ def load_changed(root: Path, config: WorkspaceFile, catalog_loader: Callable[[],
     module docstring (`served`: each served source id's markers' inputs; `catalog_loader`: called when needed)."""
     limits, catalog_loader = config.limits, functools.cache(catalog_loader)
     paths = dict(source_files(root))
-    digests = {file: _digest(path, limits) for file, path in paths.items()}
     facts_file, inputs = FactsFile(root / FACTS_DIR), _shared_inputs(root)
     salt, known = facts_file.read(inputs.shared) if inputs is not None else ("", {})
-    unchanged, changed = (partition(digests, known, inputs, served) if inputs is not None and reuse
-                          else ({}, list(paths)))
+    if inputs is not None and reuse and known:
+        digests = {file: _digest(path, limits) for file, path in paths.items()}
+        unchanged, changed = partition(digests, known, inputs, served)
+    else:  # nothing can be reused: no need to read the files twice
+        unchanged, changed = {}, list(paths)
     catalog = catalog_loader() if changed else None
+    make_facts = _facts_maker(inputs, salt, catalog) if catalog is not None and inputs is not None else None
     with paused_gc():  # many small acyclic objects: collections would walk them all, again and again
-        loaded = _load(root, [Path(paths[f]) for f in changed], catalog, limits, jobs, progress)
+        loaded = _load(root, [Path(paths[f]) for f in changed], catalog, limits, jobs, progress, make_facts)
         relative = {entry.file: file for file, entry in zip(changed, loaded)}
         also = sorted(involved(((relative[e.file], e) for e in loaded), unchanged, known, salt, catalog)
                       if catalog is not None else ())
         if also:
-            more = _load(root, [Path(paths[f]) for f in also], catalog, limits, jobs, None)
+            more = _load(root, [Path(paths[f]) for f in also], catalog, limits, jobs, None, make_facts)
             relative.update((entry.file, file) for file, entry in zip(also, more))
             loaded += more
             for file in also:
@@ -119,7 +108,22 @@ def load_changed(root: Path, config: WorkspaceFile, catalog_loader: Callable[[],
         mark_clashes(loaded)
         gc.freeze()  # left young, the loaded sources' first collections would walk them all for nothing
     workspace = Workspace(root=root, config=config, problems=[], sources=loaded)
-    return ChangedRun(workspace, unchanged, catalog_loader, inputs, facts_file, salt, digests, relative, known)
+    return ChangedRun(workspace, unchanged, catalog_loader, inputs, facts_file, salt, relative, known)
+
+
+def _facts_maker(inputs: BuildInputs, salt: str, catalog: Catalog) -> Callable[[SourceConfig], SourceFacts | None]:
+    """Return what makes a loaded source's facts (run where it is loaded: a worker process, in parallel), from the
+    very bytes its loader read, so that what is recorded is what was built."""
+    keys = private_keys_of(catalog)
+
+    def make(entry: SourceConfig) -> SourceFacts | None:
+        source, sha = entry.source, entry.digest
+        if source is None or sha is None or entry.problems:
+            return None
+        adapters = adapters_of(source, catalog)
+        return facts_of(source, values_of(entry, catalog), sha, inputs.of_source(sha, adapters), adapters, salt,
+                        keys)
+    return make
 
 
 def _shared_inputs(root: Path) -> BuildInputs | None:
@@ -141,12 +145,13 @@ def _digest(path: str, limits: LimitsConfig) -> str | None:
 
 
 def _load(root: Path, paths: list[Path], catalog: Catalog | None, limits: LimitsConfig, jobs: int,
-          progress: Progress | None) -> list[SourceConfig]:
+          progress: Progress | None, facts: Callable[[SourceConfig], SourceFacts | None] | None
+          ) -> list[SourceConfig]:
     if not paths or catalog is None:
         return []
     if jobs > 1 and len(paths) >= PARALLEL_THRESHOLD:
-        return load_sources_parallel(root, paths, catalog, limits, jobs, progress)
-    return load_sources(root, paths, catalog, limits, progress)
+        return load_sources_parallel(root, paths, catalog, limits, jobs, progress, facts)
+    return load_sources(root, paths, catalog, limits, progress, facts)
 
 
 def with_inputs(outcome: SourceOutcome, inputs: Mapping[str, str]) -> SourceOutcome:

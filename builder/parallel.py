@@ -34,7 +34,7 @@ def load_workspace_parallel(root: Path, catalog: Catalog, jobs: int, progress: P
     config, problems = load_workspace_file(root)
     limits = config.limits if config else LimitsConfig()
     with paused_gc():  # the parent holds every source: a collection would walk all of them, again and again
-        sources = load_sources_parallel(root, source_paths(root), catalog, limits, jobs, progress)
+        sources = load_sources_parallel(root, source_paths(root), catalog, limits, jobs, progress, None)
         mark_clashes(sources)
         # Every loaded source arrived while the collector was paused: left young, its first collections would walk
         # them all three times over (0.3-0.5 s at 10,000 sources) for nothing (they hold no cycles).
@@ -43,9 +43,10 @@ def load_workspace_parallel(root: Path, catalog: Catalog, jobs: int, progress: P
 
 
 def load_sources_parallel(root: Path, paths: list[Path], catalog: Catalog, limits: LimitsConfig, jobs: int,
-                          progress: Progress | None = None) -> list[SourceConfig]:
-    """Load some source files like `builder.workspace.load_sources`, in `jobs` processes."""
-    _inherited.update(root=root, catalog=catalog, limits=limits)
+                          progress: Progress | None = None, facts: Callable[[SourceConfig], Any] | None = None
+                          ) -> list[SourceConfig]:
+    """Load some source files like `builder.workspace.load_sources`, in `jobs` processes (`facts` runs there)."""
+    _inherited.update(root=root, catalog=catalog, limits=limits, facts=facts)
     chunks = [paths[i:i + CHUNK] for i in range(0, len(paths), CHUNK)]
     sources: list[SourceConfig] = []
     with paused_gc():
@@ -108,6 +109,9 @@ def _load_chunk(paths: list[Path]) -> list[SourceConfig]:
     loaded = [load_source_file(root, p, catalog, limits) for p in paths]
     for entry in loaded:  # found here, in parallel, rather than by the parent while it indexes them all
         entry.private = catalog.token, private_values(entry.file, entry.source, catalog, private_keys)
+    facts = _inherited.get("facts")
+    for entry in loaded if facts is not None else ():
+        entry.facts = facts(entry)
     return loaded
 
 

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from builder.catalog import Catalog
 from builder.errors import ConfigError
 from builder.input_limits import FILE_BYTES, PROBLEMS_PER_FILE
+from builder.inputs import file_digest
 from builder.models import SAFE_ID_RULE, LimitsConfig, SourceFile, WorkspaceFile
 from builder.problems import Problem, echo_value, format_path, is_private_path, too_many_problems
 from builder.rules import check_source
@@ -48,6 +49,8 @@ class SourceConfig:
     rules_checked: tuple[str, LimitsConfig] | None = None  # (catalog token, limits) the rules were checked against
     # (catalog token, its private values) when a worker process found them while loading; not part of its identity
     private: tuple[str, tuple[Any, ...]] | None = field(default=None, compare=False, repr=False)
+    digest: str | None = field(default=None, compare=False, repr=False)  # of the bytes loaded (`builder.inputs`)
+    facts: Any = field(default=None, compare=False, repr=False)  # `builder.facts.SourceFacts`, when a worker made them
 
     @property
     def ok(self) -> bool:
@@ -101,12 +104,16 @@ def load_workspace(root: Path, catalog: Catalog, progress: Progress | None = Non
 
 
 def load_sources(root: Path, paths: list[Path], catalog: Catalog, limits: LimitsConfig,
-                 progress: Progress | None = None) -> list[SourceConfig]:
-    """Read and validate some source files of the workspace (clashes between sources are not marked here)."""
+                 progress: Progress | None = None, facts: Callable[[SourceConfig], Any] | None = None
+                 ) -> list[SourceConfig]:
+    """Read and validate some source files of the workspace (clashes between sources are not marked here);
+    `facts`, when given, makes each loaded source's `facts`."""
     with paused_gc():
         sources = []
         for path in paths:
             sources.append(load_source_file(root, path, catalog, limits))
+            if facts is not None:
+                sources[-1].facts = facts(sources[-1])
             if progress is not None:
                 progress(len(sources), len(paths))
     return sources
@@ -171,7 +178,9 @@ def load_source_file(root: Path, path: Path, catalog: Catalog, limits: LimitsCon
     text = _read_text(path, display, limits.source_file_bytes, configurable=True)
     if isinstance(text, YamlDoc):  # it could not be read
         return _source_config(text, catalog, limits)
-    return _source_config_of_text(text, display, catalog, limits)
+    config = _source_config_of_text(text, display, catalog, limits)
+    config.digest = file_digest(text.encode("utf-8"))  # strict UTF-8 text: the very bytes read
+    return config
 
 
 def parse_source_text(text: str, display: str, catalog: Catalog, limits: LimitsConfig) -> SourceConfig:

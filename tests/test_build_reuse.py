@@ -12,9 +12,10 @@ from click.testing import CliRunner
 
 from builder.catalog import load_catalog
 from builder.facts import FACTS_DIR, FACTS_FILE
-from builder.inputs import BuildInputs, file_digest
+from builder.facts import facts_of
+from builder.inputs import BuildInputs, adapters_of, file_digest
 from builder.private_values import private_values
-from builder.reuse import partition
+from builder.reuse import partition, private_keys_of, values_of
 from builder.workspace import load_workspace
 from builder import resources
 from bundlesmith.cli import main
@@ -163,18 +164,14 @@ def test_an_edited_adapter_changes_the_inputs_of_the_sources_that_embed_it_only(
     shutil.copytree(resources.templates_dir(), templates)
     shutil.copytree(resources.snippets_dir(), snippets)
     catalog = load_catalog(snippets / "catalog.yaml")
-    workspace = load_workspace(root, catalog)
-    digests = {os.path.relpath(e.file, root): file_digest(Path(e.file).read_bytes()) for e in workspace.sources}
-    by_file = {os.path.relpath(e.file, root): e for e in workspace.sources}
-
-    def facts(inputs: BuildInputs) -> dict:
-        from builder.changed import ChangedRun
-        run = ChangedRun(workspace, {}, lambda: catalog, inputs, None, "salt", digests,
-                         {e.file: os.path.relpath(e.file, root) for e in workspace.sources})
-        return {os.path.relpath(f, root): i for f, i in run.inputs_by_file().items()}
-
+    entries = {os.path.relpath(e.file, root): e for e in load_workspace(root, catalog).sources}
+    digests = {file: file_digest(Path(entry.file).read_bytes()) for file, entry in entries.items()}
     before = BuildInputs.read(root, templates, snippets)
-    known = {f: _facts(by_file[f], digests[f], i, catalog) for f, i in facts(before).items()}
+    known = {}
+    for file, entry in entries.items():
+        adapters = adapters_of(entry.source, catalog)
+        known[file] = facts_of(entry.source, values_of(entry, catalog), digests[file],
+                               before.of_source(digests[file], adapters), adapters, "salt", private_keys_of(catalog))
     served = {fact.source_id: [fact.inputs] for fact in known.values()}
     assert partition(digests, known, before, served)[1] == []
 
@@ -182,22 +179,3 @@ def test_an_edited_adapter_changes_the_inputs_of_the_sources_that_embed_it_only(
     hotjar.write_text(hotjar.read_text() + "\n// edited\n")
     unchanged, changed = partition(digests, known, BuildInputs.read(root, templates, snippets), served)
     assert changed == ["sources/storefront.yaml"] and "sources/marketing.yaml" in unchanged
-
-
-def _facts(entry, sha, inputs, catalog):
-    from builder.facts import facts_of
-    from builder.inputs import adapters_of
-    from builder.reuse import private_keys_of, values_of
-    return facts_of(entry.source, values_of(entry, catalog), sha, inputs, adapters_of(entry.source, catalog), "salt",
-                    private_keys_of(catalog))
-
-
-def test_rebuild_repairs_a_served_file_deleted_by_hand(built):
-    root, out = built
-    bundle = out / "analytics.js/v1/wk_storefront_2f9c/analytics.min.js"
-    served = bundle.read_bytes()
-    bundle.unlink()
-    assert _summary(root, out)["up_to_date"] == ["backend", "marketing", "mobile-app", "storefront"]
-    assert not bundle.exists()  # a plain build trusts what the directory says it serves
-    assert _build(root, out, "--rebuild")[0] == 0
-    assert bundle.read_bytes() == served
