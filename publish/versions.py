@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from builder.build import SourceBuild
@@ -41,8 +41,7 @@ def record_publish(state: SourceState | None, build: SourceBuild, plan: SourcePl
     for obj in build.objects:
         record = new.objects.get(obj.key)
         if obj.key in uploaded or record is None:
-            record = replace(records[obj.key], published_at=now,
-                             visible_everywhere_by=visible_everywhere_by(now, cache, immutable=obj.immutable))
+            record = records[obj.key].dated(now, visible_everywhere_by(now, cache, immutable=obj.immutable))
         objects[obj.key] = record
     new.objects = objects
     if plan.changed or new.build_id != build.build_id:
