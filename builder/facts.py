@@ -24,7 +24,7 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,8 +36,8 @@ log = logging.getLogger(__name__)
 
 FACTS_DIR = ".bundlesmith-cache"
 FACTS_FILE = "build-facts.json"
-FORMAT = 2
-_DIGESTS = re.compile(r"(?:(?:=[0-9a-f]{16}|\^[0-9a-f]{16}/[0-9]{1,9}) )*")  # a row's private digests, joined
+FORMAT = 3
+_DIGESTS = re.compile(r"(?:(?:[=^][0-9a-f]{16}|~[0-9a-f]{16}/[0-9]{1,9}) )*")  # a row's private digests, joined
 SEPARATOR = "\0"  # between published strings: a filter may match across two of them, which costs a load, no more
 
 
@@ -51,7 +51,7 @@ class SourceFacts:
     write_key: str
     adapters: tuple[str, ...]   # the adapters its build embeds (their digests are part of its inputs)
     published: str              # its published strings, each between SEPARATORs
-    private: tuple[str, ...]    # "=<digest>" of each private value; "^<digest of its first characters>/<length>"
+    private: tuple[str, ...]    # "=<digest>" of each value; of a long one also "^<prefix digest>", "~<prefix>/<length>"
 
     def as_row(self) -> list[object]:
         """Return the facts as one compact JSON row."""
@@ -71,7 +71,8 @@ def private_digests(salt: str, values: PrivateValues) -> tuple[str, ...]:
         value = setting[0]
         found.add("=" + private_digest(salt, value))
         if len(value) >= SUBSTRING_MIN_LENGTH:
-            found.add(f"^{private_digest(salt, value[:SUBSTRING_MIN_LENGTH])}/{len(value)}")
+            prefix = private_digest(salt, value[:SUBSTRING_MIN_LENGTH])
+            found.update((f"^{prefix}", f"~{prefix}/{len(value)}"))
     return tuple(sorted(found))
 
 
@@ -128,26 +129,3 @@ def _facts_of_row(row: list[Any]) -> SourceFacts:
     if not all(type(text) is str for text in texts) or not _DIGESTS.fullmatch(" ".join(private) + " "):
         raise ValueError("a row of unexpected types")
     return SourceFacts(sha, inputs, source_id, write_key, tuple(adapters), published, tuple(private))
-
-
-@dataclass
-class PrivateDigests:
-    """The private-value digests of many sources: whole values with their files, and the lengths of the long ones
-    by the digest of their first characters (where a value may start inside a longer string)."""
-
-    owners: dict[str, list[str]]
-    lengths: dict[str, set[int]]
-
-    @classmethod
-    def of(cls, facts: Iterable[tuple[str, SourceFacts]]) -> "PrivateDigests":
-        """Index the private digests of (file, facts) pairs."""
-        owners: dict[str, list[str]] = {}
-        lengths: dict[str, set[int]] = {}
-        for file, fact in facts:
-            for digest in fact.private:
-                if digest.startswith("^"):
-                    prefix, _, length = digest[1:].partition("/")
-                    lengths.setdefault(prefix, set()).add(int(length))
-                else:
-                    owners.setdefault(digest[1:], []).append(file)
-        return cls(owners, lengths)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 
 from builder.catalog import Catalog
-from builder.facts import SEPARATOR, PrivateDigests, SourceFacts, private_digest
+from builder.facts import SEPARATOR, SourceFacts, private_digest
 from builder.inputs import BuildInputs
 from builder.private_values import SUBSTRING_MIN_LENGTH, PrivateValues, private_values, published_strings
 from builder.workspace import SourceConfig
@@ -49,13 +49,11 @@ def involved(loaded: Iterable[tuple[str, SourceConfig]], unchanged: Mapping[str,
     if not loaded or not unchanged:
         return set()
     found = _clashing(loaded, unchanged)
-    digests = PrivateDigests.of(unchanged.items())
     keys = private_keys_of(catalog)
     for file, entry in loaded:
         source = entry.source
         assert source is not None
-        if digests.owners:
-            found.update(_owners_of_published(published_strings(source, keys), digests, salt))
+        found.update(_owning_a_published_value(published_strings(source, keys), unchanged, salt))
         gained = _gained(values_of(entry, catalog), known.get(file), salt)
         if gained:
             found.update(f for f, fact in unchanged.items() if any(_published_by(value, fact) for value in gained))
@@ -89,18 +87,35 @@ def _clashing(loaded: list[tuple[str, SourceConfig]], unchanged: Mapping[str, So
     return {file for file, fact in unchanged.items() if fact.source_id in ids or fact.write_key in write_keys}
 
 
-def _owners_of_published(strings: list[str], digests: PrivateDigests, salt: str) -> set[str]:
-    """Return the files owning a private value (by digest) equal to a published string or found inside one."""
-    found: set[str] = set()
-    owners, lengths = digests.owners, digests.lengths
+def _owning_a_published_value(strings: list[str], unchanged: Mapping[str, SourceFacts], salt: str) -> set[str]:
+    """Return the unchanged files whose private values (by digest) equal a published string or occur inside one."""
+    whole = {"=" + private_digest(salt, text) for text in strings}
+    starts: dict[str, list[tuple[str, int]]] = {}  # "^" + digest of a window -> (string, where the window starts)
     for text in strings:
-        found.update(owners.get(private_digest(salt, text), ()))
         if len(text) > SUBSTRING_MIN_LENGTH:
             for start in range(len(text) - SUBSTRING_MIN_LENGTH + 1):
-                for length in lengths.get(private_digest(salt, text[start:start + SUBSTRING_MIN_LENGTH]), ()):
-                    if start + length <= len(text):
-                        found.update(owners.get(private_digest(salt, text[start:start + length]), ()))
+                window = "^" + private_digest(salt, text[start:start + SUBSTRING_MIN_LENGTH])
+                starts.setdefault(window, []).append((text, start))
+    candidates = whole | starts.keys()
+    found = set()
+    for file, fact in unchanged.items():  # one set operation per unchanged source; most share nothing
+        if candidates.isdisjoint(fact.private):
+            continue
+        private = set(fact.private)
+        if not whole.isdisjoint(private) or _starts_inside(private, starts, salt):
+            found.add(file)
     return found
+
+
+def _starts_inside(private: set[str], starts: Mapping[str, list[tuple[str, int]]], salt: str) -> bool:
+    """True when a long private value (by digest) whose first characters begin a window fits there whole."""
+    for prefix in private & starts.keys():
+        lengths = [int(d.rpartition("/")[2]) for d in private if d.startswith(f"~{prefix[1:]}/")]
+        for text, start in starts[prefix]:
+            for length in lengths:
+                if start + length <= len(text) and "=" + private_digest(salt, text[start:start + length]) in private:
+                    return True
+    return False
 
 
 def _gained(values: PrivateValues, before: SourceFacts | None, salt: str) -> set[str]:

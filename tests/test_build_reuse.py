@@ -119,6 +119,15 @@ def test_a_changed_source_publishing_an_unchanged_sources_secret_fails(built):
     assert b"mp-secret-storefront-5b1e" not in (out / "v1/projects/wk_marketing_8e41/settings").read_bytes()
 
 
+def test_a_changed_source_publishing_a_string_holding_an_unchanged_sources_secret_fails(built):
+    root, out = built
+    _edit(root / "sources/marketing.yaml", 'containerId: "GTM-ACME01"',
+          'containerId: "GTM-ACME01", environment: "env-2&gtm_auth=amp-secret-storefront-c0de&x=1"')
+    code, output = _build(root, out)
+    assert code == 1 and "FAILED marketing" in output and "R10-private-leak" in output
+    assert "'secretKey' of Amplitude on source 'storefront'" in output
+
+
 def test_a_secret_that_an_unchanged_source_publishes_fails_that_source(built):
     root, out = built
     served = (out / "v1/projects/wk_marketing_8e41/settings").read_bytes()
@@ -179,3 +188,14 @@ def test_an_edited_adapter_changes_the_inputs_of_the_sources_that_embed_it_only(
     hotjar.write_text(hotjar.read_text() + "\n// edited\n")
     unchanged, changed = partition(digests, known, BuildInputs.read(root, templates, snippets), served)
     assert changed == ["sources/storefront.yaml"] and "sources/marketing.yaml" in unchanged
+
+
+def test_rebuild_repairs_a_served_file_deleted_by_hand(built):
+    root, out = built
+    bundle = out / "analytics.js/v1/wk_storefront_2f9c/analytics.min.js"
+    served = bundle.read_bytes()
+    bundle.unlink()
+    assert _summary(root, out)["up_to_date"] == ["backend", "marketing", "mobile-app", "storefront"]
+    assert not bundle.exists()  # a plain build trusts what the directory says it serves
+    assert _build(root, out, "--rebuild")[0] == 0
+    assert bundle.read_bytes() == served
