@@ -251,9 +251,10 @@ class Publisher:
     def _leaving(self, run: PublishRun, plans: Iterable[SourcePlan]) -> list[str]:
         """Return the served sources outside `keep_only` that nothing planned (they left the workspace)."""
         planned = {p.source_id for p in plans if p.failure is None or p.failure.source_id}
+        if run.keep_only is None:  # only what the caller names (the service: what left since its last publish)
+            return sorted(run.remove - planned)
         served = set(run.markers) | {sid for sid, (s, _) in run.states.items() if s is not None}
-        leaving = served - run.keep_only - planned if run.keep_only is not None else set()
-        return sorted(leaving | (run.remove - planned))
+        return sorted((served - run.keep_only - planned) | (run.remove - planned))
 
     def _remove(self, run: PublishRun, source_id: str) -> SourceDone:
         """Delete every entry object of a source that left, then its state, markers and build copies."""

@@ -1,7 +1,7 @@
 """Reading and writing a target's per-source state through its store (`publish.state` says what each key holds).
 
     target = TargetState(store)                       # StateWriter(): plain puts; a worker hands its guard's writer
-    markers = target.markers()                        # {source: [Marker]}: one listing of `.bundlesmith/served/`
+    markers = target.markers()                        # {source: [Marker]} (read-only): one listing of `served/`
     state, version = target.read("storefront")        # one GET (None when absent or unreadable)
     target.save(state, version)                       # the writer's put (or compare-and-swap), then its marker
     target.remove("blog", markers["blog"])            # state and markers of a source that left
@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from builder.errors import PublishError
 from builder.workspace import paused_gc
+from publish.marker_view import MarkerView
 from publish.state import (INDEX_KEY, PRIVATE_CACHE_CONTROL, SERVED_FOLDER, SERVED_PREFIX, SOURCES_FOLDER,
                            SOURCES_PREFIX, Index, Marker, SourceState, decode_index, decode_state, encode_state,
                            marker_key, parse_marker, source_of_state_key, state_key)
@@ -57,29 +58,31 @@ class TargetState:
         self._status: dict[str, tuple[str, dict[str, Any]]] = {}  # source -> (listed ETag, status view)
         self._status_lock = threading.Lock()
         self._status_view: tuple[str, dict[str, Any]] | None = None  # (sources/'s version, the whole view)
-        self._markers: tuple[str, dict[str, list[Marker]]] | None = None  # (served/'s version, markers) trusted
+        self._markers: tuple[str, MarkerView] | None = None  # (served/'s version, markers) trusted
         self._markers_lock = threading.Lock()
 
-    def markers(self) -> dict[str, list[Marker]]:
-        """Return the markers of every served source (one listing of the folder names under `served/`).
+    def markers(self) -> Mapping[str, list[Marker]]:
+        """Return the markers of every served source (one listing of the folder names under `served/`), read-only.
 
         A long-lived process (the service) keeps what it listed and wrote, and trusts it while the version of the
         `served/` folder (a directory's stat: every marker written or deleted changes it) is the one it saw last;
-        S3 has no folder to stat, so a bucket is listed every time (a page per 1,000 sources).
+        S3 has no folder to stat, so a bucket is listed every time (a page per 1,000 sources). The snapshot is
+        shared, not copied (`publish.marker_view`): a change costs no copy of every source's markers.
         """
         with self._markers_lock:
             version, known = self.store.version(SERVED_FOLDER), self._markers
             if version is not None and known is not None and known[0] == version:
-                return {sid: list(found) for sid, found in known[1].items()}
+                return known[1]
         found: dict[str, list[Marker]] = {}
         with paused_gc():  # tens of thousands of small objects beside a whole workspace: collections find nothing
             for name in self.store.folders(SERVED_PREFIX):
                 marker = parse_marker(name)
                 if marker is not None:
                     found.setdefault(marker.source_id, []).append(marker)
+            view = MarkerView(found)
             with self._markers_lock:
-                self._markers = (version, found) if version is not None else None
-                return {sid: list(markers) for sid, markers in found.items()}
+                self._markers = (version, view) if version is not None else None
+                return view
 
     def _wrote_markers(self, source_id: str, markers: list[Marker]) -> None:
         """Keep the trusted marker view in step with a write of this process (dropped if it was not current)."""
@@ -87,12 +90,7 @@ class TargetState:
             known, version = self._markers, self.store.version(SERVED_FOLDER)
             self._markers = None
             if known is not None and version is not None:
-                view = dict(known[1])
-                if markers:
-                    view[source_id] = markers
-                else:
-                    view.pop(source_id, None)
-                self._markers = (version, view)
+                self._markers = (version, known[1].with_markers(source_id, markers))
 
     def markers_of(self, source_id: str) -> list[Marker]:
         """Return the markers of one source (a listing of its own few keys)."""

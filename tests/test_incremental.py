@@ -32,3 +32,39 @@ def test_a_source_file_past_the_size_limit_fails_its_source_in_the_service(tmp_p
         ("SourceFailure", ["C-file-too-large"])]
     assert "more than the limit of 2,048 bytes (limits.source_file_bytes in workspace.yaml)" in str(
         outcomes[0].problems[0])
+
+
+def test_the_sources_to_keep_follow_edits_file_by_file(tmp_path):
+    root = write_workspace(tmp_path, sources={"a": web_source("a"), "b": web_source("b")})
+    live = LiveWorkspace(root)
+    live.refresh(Affected(rescan=True))
+    assert set(live.keep_ids() or ()) == {"a", "b"}
+    live.take_left()
+
+    (root / "sources" / "c.yaml").write_text("id: [never parsed\n")
+    live.refresh(Affected(files=frozenset({"sources/c.yaml"})))
+    assert live.keep_ids() is None  # a file whose source is unknown: nothing may be removed
+
+    (root / "sources" / "c.yaml").write_text((root / "sources" / "b.yaml").read_text().replace("wk_b", "wk_c"))
+    (root / "sources" / "b.yaml").unlink()
+    live.refresh(Affected(files=frozenset({"sources/b.yaml", "sources/c.yaml"})))
+    assert set(live.keep_ids() or ()) == {"a", "b"} and live.take_left() == set()  # c.yaml holds b now
+
+    (root / "sources" / "c.yaml").unlink()
+    live.refresh(Affected(files=frozenset({"sources/c.yaml"})))
+    assert set(live.keep_ids() or ()) == {"a"} and live.take_left() == {"b"}
+    assert live.take_left() == set()
+
+
+def test_what_each_file_uses_is_worked_out_again_after_its_edit_only(tmp_path):
+    root = write_workspace(tmp_path, sources={"a": web_source("a"), "b": web_source("b")})
+    live = LiveWorkspace(root)
+    live.refresh(Affected(rescan=True))
+    before = dict(live.uses())
+    assert set(before) == {"sources/a.yaml", "sources/b.yaml"} and before["sources/a.yaml"].source_id == "a"
+
+    (root / "sources" / "a.yaml").write_text((root / "sources" / "a.yaml").read_text().replace("id: a", "id: a2"))
+    (root / "sources" / "b.yaml").unlink()
+    live.refresh(Affected(files=frozenset({"sources/a.yaml", "sources/b.yaml"})))
+
+    assert {f: u.source_id for f, u in live.uses().items()} == {"sources/a.yaml": "a2"}

@@ -140,3 +140,28 @@ def _until(condition, timeout: float = 30.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_a_source_served_before_start_but_gone_from_the_workspace_is_unpublished_and_leaves_the_board(tmp_path):
+    root = copy_acme(tmp_path)
+    with live_service(root):
+        keys = [o.key for o in _fresh(root)["marketing"].objects if not o.key.startswith("next-integrations/")]
+    (root / "sources/marketing.yaml").unlink()
+    with live_service(root) as live:
+        live.wait(lambda board: board.get("marketing") is None and board.get("storefront") is not None
+                  and board.get("storefront").state == "published")
+        assert not any((root / "public" / k).exists() for k in keys)
+        assert live.api("GET", "/api/v1/sources/marketing").status_code == 404
+
+
+def test_changing_a_source_id_and_write_key_unpublishes_the_old_source_and_publishes_the_new_one(tmp_path):
+    root = copy_acme(tmp_path)
+    with live_service(root) as live:
+        old = [o.key for o in _fresh(root)["marketing"].objects if not o.key.startswith("next-integrations/")]
+        path = root / "sources/marketing.yaml"
+        path.write_text(path.read_text().replace("id: marketing", "id: marketing2").replace("wk_marketing", "wk_m2"))
+        live.wait(lambda board: board.get("marketing") is None and board.get("marketing2") is not None
+                  and board.get("marketing2").state == "published")
+        assert not any((root / "public" / k).exists() for k in old)
+        assert all((root / "public" / o.key).is_file() for o in _fresh(root)["marketing2"].objects)
+

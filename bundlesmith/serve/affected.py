@@ -66,11 +66,10 @@ def affected(paths: Iterable[str], *, root: Path, uses: Mapping[str, SourceUse],
 
 def _one(path: str, root: Path, uses: Mapping[str, SourceUse], templates: Path | None,
          snippets: Path | None) -> Affected:
-    everything = frozenset(uses)
     if snippets is not None and _inside(path, snippets):
         name = _relative(path, snippets)
         if name == CATALOG_FILE:
-            return Affected(everything, assets=True, reasons=(name,))
+            return Affected(frozenset(uses), assets=True, reasons=(name,))
         if "/" not in name and name.endswith(".js"):
             slug = name[:-3]
             return Affected(frozenset(f for f, u in uses.items() if u.web and slug in u.adapters), assets=True,
@@ -88,7 +87,7 @@ def _one(path: str, root: Path, uses: Mapping[str, SourceUse], templates: Path |
         return Affected()
     name = _relative(path, root)
     if name == WORKSPACE_FILE:
-        return Affected(everything, workspace=True, reasons=(name,))
+        return Affected(frozenset(uses), workspace=True, reasons=(name,))
     if not name.startswith(SOURCES_DIR + "/") and name != SOURCES_DIR:
         return Affected()
     if any(part.startswith(".") for part in name.split("/")):

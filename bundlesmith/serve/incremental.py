@@ -4,6 +4,7 @@
     files = live.refresh(Affected(files=frozenset({"sources/shop.yaml"})))   # reload; return the files to build
     outcomes = live.build(files)                                              # SourceBuild / SourceFailure each
     live.keep_ids()        # the sources that exist (None while a file's source id is unknown: remove nothing)
+    live.take_left()       # the source ids no file holds any more, since the last call
     live.uses()            # what each file's build depends on, for `bundlesmith.serve.affected`
 
 A file that no longer exists leaves `entries`: its source is gone. A file that cannot be read keeps its last
@@ -14,12 +15,15 @@ The private values of every file are kept in a `PrivateIndex`, updated file by f
 file's values are replaced only when they changed), so each build is checked against the private values of the
 whole workspace. The cache holds builds before that check, and the check runs on every build: a private value
 set in another file later is never missed by a cached build.
+
+Everything a change asks of this class costs the same at 100,000 sources as at 10: the ids that exist, the files
+whose id is unknown and the files whose `uses` are stale are kept up to date by `refresh`, file by file.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, KeysView
 from dataclasses import replace
 from pathlib import Path
 
@@ -51,6 +55,10 @@ class LiveWorkspace:
         self._digests: dict[str, str] = {}  # file -> SHA-256 of its bytes as last read
         self._uses: dict[str, SourceUse] = {}  # file -> what its build depends on (kept up to date by refresh)
         self._holders: dict[str, set[str]] = {}  # clash key (`_keys`) -> the files whose entry has it
+        self._held: dict[str, int] = {}  # source id -> how many files hold it (`ids`); its keys are `keep_ids()`
+        self._left: set[str] = set()  # source ids no file holds any more, since `take_left()`
+        self._unknown: set[str] = set()  # files in `entries` whose source id was never known
+        self._stale_uses: set[str] = set()  # files in `entries` whose `_uses` must be worked out again
         self.private = PrivateIndex()  # every file's private setting values (kept up to date by refresh)
         self.config: WorkspaceFile | None = None
         self.config_problems: list[Problem] = []
@@ -80,6 +88,7 @@ class LiveWorkspace:
         if dirty.assets:
             self.reload_assets()
             self._uses.clear()
+            self._stale_uses.update(self.entries)
             for file, entry in self.entries.items():  # the catalog says which settings are private
                 self.private.replace(file, private_values(entry.file, entry.source, self.catalog))
         if dirty.workspace:
@@ -98,10 +107,15 @@ class LiveWorkspace:
                 touched |= self._index(file, entry)
                 self.private.replace(file, private_values(entry.file, entry.source, self.catalog))
                 if entry.source is not None:
-                    self.ids[file] = entry.source.id
+                    self._set_id(file, entry.source.id)
+                self._stale_uses.add(file)
             else:
-                self.ids.pop(file, None)  # deleted: its source is gone
+                self._set_id(file, None)  # deleted: its source is gone
                 self.private.replace(file, ())
+            if file in self.entries and file not in self.ids:
+                self._unknown.add(file)
+            else:
+                self._unknown.discard(file)
         files |= self._holding(touched)  # clash partners, old and new
         return sorted(f for f in files if f in self.entries)
 
@@ -125,25 +139,44 @@ class LiveWorkspace:
             outcomes.append(outcome)
         return outcomes
 
-    def keep_ids(self) -> set[str] | None:
-        """Return the ids of the sources that exist; None while some file's source id is unknown."""
-        if any(f not in self.ids for f in self.entries):
-            return None
-        return set(self.ids.values())
+    def keep_ids(self) -> KeysView[str] | None:
+        """Return the ids of the sources that exist (a live view: read it before the next refresh); None while some
+        file's source id is unknown."""
+        return None if self._unknown else self._held.keys()
+
+    def take_left(self) -> set[str]:
+        """Return (and forget) the source ids that no file holds any more since the last call."""
+        left, self._left = {sid for sid in self._left if sid not in self._held}, set()
+        return left
 
     def file_of(self, source_id: str) -> str | None:
         """Return the file that defines `source_id` (relative to the root)."""
         return next((f for f, sid in self.ids.items() if sid == source_id), None)
 
     def uses(self) -> dict[str, SourceUse]:
-        """Return what each source file's build depends on."""
-        for file in self.entries.keys() - self._uses.keys():
-            self._uses[file] = self._use(file, self.entries[file])
+        """Return what each source file's build depends on (only the files reloaded since are worked out again)."""
+        for file in list(self._stale_uses):  # a watcher's thread may ask while the build loop refreshes
+            self._stale_uses.discard(file)
+            entry = self.entries.get(file)
+            if entry is not None:
+                self._uses[file] = self._use(file, entry)
         return self._uses
 
     def relative(self, path: Path | str) -> str:
         """Name a file relative to the root, in POSIX form."""
         return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.root))).as_posix()
+
+    def _set_id(self, file: str, source_id: str | None) -> None:
+        """Record the source id `file` holds (None: the file is gone), counting the files that hold each id."""
+        old = self.ids.pop(file, None)
+        if old is not None:
+            self._held[old] -= 1
+            if not self._held[old]:
+                del self._held[old]
+                self._left.add(old)
+        if source_id is not None:
+            self.ids[file] = source_id
+            self._held[source_id] = self._held.get(source_id, 0) + 1
 
     def _load(self, file: str) -> SourceConfig:
         display = os.path.join(str(self.root), file)

@@ -19,10 +19,11 @@ process still validates every edit, so a bad one is never enqueued and its error
 """
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -121,7 +122,9 @@ class Service:
 
     def _work(self, dirty: Affected) -> None:
         """Reload, build and publish what `dirty` names (runs on the build loop's thread only)."""
-        reopen = dirty.workspace
+        reopen, whole = dirty.workspace, dirty.rescan or dirty.workspace or dirty.assets
+        if whole:
+            gc.unfreeze()  # what the last whole reconcile froze may be garbage now: let full collections see it
         files = self.live.refresh(dirty)
         if self.live.config is None:
             problems = problem_dicts(self.live.config_problems)
@@ -136,12 +139,19 @@ class Service:
         self._record_builds(outcomes)
         builds = [o for o in outcomes if isinstance(o, SourceBuild)]
         keep = self.live.keep_ids()
-        gone = set() if keep is None else {r.source_id for r in self.board.all() if r.source_id not in keep}
+        gone = set() if keep is None else self._gone(keep)
         if (builds or gone) and self._dispatch is not None:
             self._enqueue(sorted({b.source_id for b in builds} | gone))
-        elif builds or gone:
-            self._publish(builds, keep)
+        elif builds or gone:  # a whole reconcile checks every served source; a change names those that left
+            self._publish(builds, set(keep) if whole and keep is not None else None, gone)
         self.board.drop(gone)
+        if whole:
+            gc.freeze()  # what a whole reconcile loaded lives on: full collections stop walking it after each change
+
+    def _gone(self, keep: Collection[str]) -> set[str]:
+        """Return the sources on the board outside `keep`, looking only at those put or left since the last call."""
+        suspects = self.board.take_fresh() | self.live.take_left()
+        return {sid for sid in suspects if sid not in keep and self.board.get(sid) is not None}
 
     def _enqueue(self, source_ids: list[str]) -> None:
         """Hand sources that built (and removed ones) to the workers instead of publishing them here."""
@@ -173,11 +183,12 @@ class Service:
                                                    "problems": list(record.last_error.problems)})
         self.board.put(*records, problems=tuple(orphans) + problem_dicts(self.live.config_problems))
 
-    def _publish(self, builds: list[SourceBuild], keep: set[str] | None) -> None:
-        """Publish (each source's state is written with it), then record it: status, webhooks."""
+    def _publish(self, builds: list[SourceBuild], keep: set[str] | None, gone: set[str]) -> None:
+        """Publish (each source's state is written with it) and remove `gone` (with `keep`, also every served source
+        outside it), then record it: status, webhooks."""
         with self.publish_lock:
             try:
-                report = self.target.publish(builds, keep_only=keep)
+                report = self.target.publish(builds, keep_only=keep, remove=sorted(gone))
             except Exception as exc:  # the target is unreachable or refused: every source keeps what it served
                 log.exception("publishing %d sources to %s failed", len(builds), self.env)
                 results = [(b.source_id, "failed", str(exc)) for b in builds]

@@ -88,6 +88,7 @@ class StatusBoard:
     problems: tuple[dict[str, Any], ...] = ()  # problems no source can own: workspace.yaml, unreadable new files
     version: int = 0
     _changed: threading.Condition = field(default_factory=threading.Condition, repr=False)
+    _fresh: set[str] = field(default_factory=set, repr=False)  # ids put since `take_fresh()`
 
     def get(self, source_id: str) -> SourceStatus | None:
         """Return one source's status."""
@@ -104,6 +105,7 @@ class StatusBoard:
         with self._changed:
             for record in records:
                 self.records[record.source_id] = record
+                self._fresh.add(record.source_id)
             if problems is not None:
                 self.problems = problems
             self.version += 1
@@ -116,6 +118,12 @@ class StatusBoard:
                 self.records.pop(source_id, None)
             self.version += 1
             self._changed.notify_all()
+
+    def take_fresh(self) -> set[str]:
+        """Return (and forget) the ids of the records put since the last call."""
+        with self._changed:
+            fresh, self._fresh = self._fresh, set()
+            return fresh
 
     def wait_for(self, predicate: Callable[["StatusBoard"], bool], timeout: float) -> bool:
         """Wait (bounded) until `predicate(board)` holds; return whether it did."""
