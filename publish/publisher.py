@@ -256,10 +256,12 @@ class Publisher:
         served = set(run.markers) | {sid for sid, (s, _) in run.states.items() if s is not None}
         return sorted((served - run.keep_only - planned) | (run.remove - planned))
 
-    def _remove(self, run: PublishRun, source_id: str) -> SourceDone:
-        """Delete every entry object of a source that left, then its state, markers and build copies."""
+    def _remove(self, run: PublishRun, source_id: str, taken: set[str]) -> SourceDone:
+        """Delete every entry object of a source that left, then its state, markers and build copies; keys `taken`
+        by a source this publish wrote stay (a source whose id changed keeps its write key, so its keys)."""
         state, _ = run.states.get(source_id) or self.state.read(source_id)
         plan = removal_plan(state) if state is not None else SourcePlan(source_id, removed=True)
+        plan = replace(plan, delete=tuple(k for k in plan.delete if k not in taken))
         try:
             self.store.delete(plan.delete)
             self.state.remove(source_id, run.markers.get(source_id, []))
@@ -275,7 +277,8 @@ class Publisher:
     def _finish(self, run: PublishRun, done: list[SourceDone], report: PublishReport,
                 invalidate: bool) -> PublishReport:
         """Remove the sources that left, invalidate the changed entry paths, collect orphans, report."""
-        done = done + [self._remove(run, sid) for sid in self._leaving(run, [d.plan for d in done])]
+        taken = {k for d in done if d.state is not None for k in d.state.objects}
+        done = done + [self._remove(run, sid, taken) for sid in self._leaving(run, [d.plan for d in done])]
         report.results.extend(d.result for d in done)
         changed = [k for d in done if d.result.status in ("published", "removed")
                    for k in d.result.uploaded + d.result.deleted

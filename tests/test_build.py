@@ -152,3 +152,17 @@ def test_the_build_refuses_a_rule_breaking_source_that_did_not_come_through_the_
     outcome = Builder(catalog, Assets.load()).build_source(config, SourceConfig(file="api", source=two_devices))
     assert isinstance(outcome, SourceFailure)
     assert [p.code for p in outcome.problems] == ["R3-device-duplicate"]
+
+
+def test_changing_only_a_source_id_keeps_its_files_served(tmp_path):
+    workspace = tmp_path / "ws"
+    shutil.copytree(SAMPLES / "acme", workspace, ignore=shutil.ignore_patterns("public", ".bundlesmith-cache"))
+    out = tmp_path / "out"
+    assert _build(workspace, out).exit_code == 0
+    marketing = workspace / "sources" / "marketing.yaml"
+    marketing.write_text(marketing.read_text().replace("id: marketing", "id: marketing2"))  # the same write key
+    result = _build(workspace, out)
+    assert result.exit_code == 0, result.output
+    assert b'"marketing2"' in (out / "v1/projects/wk_marketing_8e41/settings").read_bytes()
+    assert (out / "analytics.js/v1/wk_marketing_8e41/analytics.min.js").is_file()
+    assert sorted(_states(out)) == ["backend", "marketing2", "mobile-app", "storefront"]

@@ -165,3 +165,12 @@ def test_changing_a_source_id_and_write_key_unpublishes_the_old_source_and_publi
         assert not any((root / "public" / k).exists() for k in old)
         assert all((root / "public" / o.key).is_file() for o in _fresh(root)["marketing2"].objects)
 
+
+def test_changing_only_a_source_id_keeps_its_files_served(tmp_path):
+    root = copy_acme(tmp_path)
+    with live_service(root) as live:
+        path = root / "sources/marketing.yaml"
+        path.write_text(path.read_text().replace("id: marketing", "id: marketing2"))  # the same write key
+        live.wait(lambda board: board.get("marketing") is None and board.get("marketing2") is not None
+                  and board.get("marketing2").state == "published")
+        assert all((root / "public" / o.key).is_file() for o in _fresh(root)["marketing2"].objects)
