@@ -34,7 +34,6 @@ from publish.directory import DirectoryStore
 from publish.headers import HeadersFile
 from publish.publisher import Publisher, PublishRun, SourceDone
 from publish.report import PublishReport, SourceResult
-from publish.state_store import TargetState
 
 
 def directory_publisher(root: Path, cache: CacheConfig, retention: RetentionConfig | None = None, *,
@@ -77,10 +76,14 @@ class LocalTarget:
         self.root, self.retention, self.clock, self.keep_builds = Path(root), retention, clock, keep_builds
         self.verify = verify
         self._publisher: Publisher | None = None
+        self._listed: Publisher | None = None  # made by `served_inputs`: the next `begin` trusts what it listed
 
-    def served_inputs(self) -> dict[str, list[str | None]]:
-        """Return, for each source the directory serves, the inputs its markers record (one listing of names)."""
-        markers = TargetState(DirectoryStore(self.root)).markers()
+    def served_inputs(self, cache: CacheConfig) -> dict[str, list[str | None]]:
+        """Return, for each source the directory serves, the inputs its markers record (one listing of names, which
+        the next `begin` reuses while the folder is unchanged)."""
+        self._listed = directory_publisher(self.root, cache, self.retention, clock=self.clock,
+                                           keep_builds=self.keep_builds)
+        markers = self._listed.state.markers()
         return {source_id: [m.inputs for m in found] for source_id, found in markers.items()}
 
     def apply(self, outcomes: Iterable[SourceOutcome], cache: CacheConfig,
@@ -91,8 +94,9 @@ class LocalTarget:
 
     def begin(self, cache: CacheConfig, *, keep_only: set[str] | None = None) -> PublishRun:
         """Read the directory's state once, before any source is written."""
-        self._publisher = directory_publisher(self.root, cache, self.retention, clock=self.clock,
-                                              keep_builds=self.keep_builds)
+        listed, self._listed = self._listed, None
+        self._publisher = listed if listed is not None and listed.cache is cache else directory_publisher(
+            self.root, cache, self.retention, clock=self.clock, keep_builds=self.keep_builds)
         return self._publisher.begin(keep_only=keep_only, verify=self.verify)
 
     def publish_built(self, run: PublishRun, outcome: SourceOutcome) -> SourceDone:

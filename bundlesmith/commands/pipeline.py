@@ -73,7 +73,7 @@ def build(workspace: Path, out: Path | None, jobs: int, rebuild: bool, as_json: 
         raise ConfigError(problems)
     out = out or _local_target_dir(workspace, config)
     target = LocalTarget(out, retention=config.retention, verify=rebuild)  # a publish to the directory
-    served = target.served_inputs()
+    served = target.served_inputs(config.cache)
     with progress_for("loading", as_json=as_json) as loading:
         run = load_changed(workspace, config, load_catalog, {} if rebuild else served, jobs=jobs, reuse=not rebuild,
                            progress=loading.update)
