@@ -335,6 +335,12 @@ class Publisher:
             self._on_published(None)
         return report
 
+    def served(self) -> dict[str, list[Marker]]:
+        """Return the markers of every served source (one listing of `served/`; a build reused as unchanged is one
+        whose only marker records its inputs, and has its build copy when this publisher keeps them)."""
+        return {sid: [m if m.kept or not self.keep_builds else replace(m, inputs=None) for m in found]
+                for sid, found in self.state.markers().items()}
+
     def status(self) -> dict[str, Any]:
         """Return every source's state: build, published_at, visible_everywhere_by, events, builds, objects."""
         return self.state.status()

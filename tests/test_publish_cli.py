@@ -169,3 +169,22 @@ def test_publish_verify_repairs_drift_a_lost_state_and_an_unreadable_one(workspa
         assert state["source_id"] == source_id and state["objects"]
     code, out = run("plan", str(workspace), "--env", "production", "--verify")
     assert "total: add 0, update 0, delete 0, unchanged 14;" in out, out
+
+
+def test_publish_builds_only_the_sources_whose_inputs_changed(workspace, aws):
+    s3 = aws[0]
+    assert run("publish", str(workspace), "--env", "production")[0] == 0
+    assert (workspace / ".bundlesmith-cache" / "build-facts.json").is_file()
+    code, out = run("publish", str(workspace), "--env", "production")
+    assert code == 0 and "0 sources published, 4 unchanged, 0 failed, 0 not built; 0 objects uploaded" in out, out
+
+    edit(workspace / "sources/marketing.yaml", "GTM-ACME01", "GTM-ACME02")
+    code, out = run("publish", str(workspace), "--env", "production")
+    assert code == 0 and "1 sources published, 3 unchanged, 0 failed" in out, out
+    assert b"GTM-ACME02" in _body(s3, "site/v1/projects/wk_marketing_8e41/settings")
+
+    # a changed source is still checked against the unchanged ones: publishing another source's secret fails it
+    edit(workspace / "sources/marketing.yaml", "GTM-ACME02", "mp-secret-storefront-5b1e")
+    code, out = run("publish", str(workspace), "--env", "production")
+    assert code == 1 and "NOT BUILT marketing" in out and "0 sources published, 3 unchanged" in out, out
+    assert b"GTM-ACME02" in _body(s3, "site/v1/projects/wk_marketing_8e41/settings")

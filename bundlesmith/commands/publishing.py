@@ -10,9 +10,13 @@ import click
 
 from builder.assets import Assets
 from builder.build import Builder
+from builder.catalog import load_catalog
+from builder.changed import ChangedRun, load_changed, with_inputs
+from builder.errors import ConfigError
+from builder.workspace import load_workspace_file
 from bundlesmith.commands.common import echo, load, workspace_arg
 from bundlesmith.progress import progress_for
-from publish.report import format_plan, format_report, format_status
+from publish.report import SourceResult, format_plan, format_report, format_status
 
 env_option = click.option("--env", required=True, help="The target named under `targets:` in workspace.yaml.")
 
@@ -25,6 +29,21 @@ def _build_for_publish(workspace: Path) -> tuple[Any, list[Any], set[str]]:
     with progress_for("building") as building:
         outcomes = list(building.wrap(Builder(catalog, Assets.load()).build_all(loaded), len(loaded.sources)))
     return config, outcomes, loaded.source_ids()
+
+
+def _build_changed(workspace: Path, config: Any, target: Any, reuse: bool) -> tuple[ChangedRun, list[Any]]:
+    """Load and build the sources whose inputs differ from what `target` serves (every source without `reuse`);
+    return the run (the ids of every source, the facts to record) and the outcomes, each with its inputs."""
+    served = target.served() if reuse else {}
+    with progress_for("loading") as loading:
+        run = load_changed(workspace, config, load_catalog, {sid: [m.inputs for m in found]
+                                                             for sid, found in served.items()},
+                           reuse=reuse, progress=loading.update)
+    inputs, loaded = run.inputs_by_file(), run.workspace
+    with progress_for("building") as building:
+        outcomes = [with_inputs(o, inputs) for o in building.wrap(Builder(run.catalog, Assets.load())
+                                                                   .build_all(loaded), len(loaded.sources))]
+    return run, outcomes
 
 
 def _open(workspace: Path, config: Any, env: str) -> Any:
@@ -53,9 +72,18 @@ def plan_command(workspace: Path, env: str, verify: bool) -> None:
 @click.option("--invalidate", is_flag=True, help="Invalidate exactly the changed entry paths on CloudFront.")
 @verify_option
 def publish_command(workspace: Path, env: str, invalidate: bool, verify: bool) -> None:
-    """Build WORKSPACE and publish what changed to --env (exit 3 if a source could not be published)."""
-    config, outcomes, keep = _build_for_publish(workspace)
-    report = _open(workspace, config, env).publish(outcomes, invalidate=invalidate, keep_only=keep, verify=verify)
+    """Build WORKSPACE and publish what changed to --env (exit 3 if a source could not be published).
+
+    A source whose inputs are those of the build the target serves is not built again (counted unchanged);
+    --verify builds every source."""
+    config, problems = load_workspace_file(workspace)
+    if config is None:
+        raise ConfigError(problems)
+    target = _open(workspace, config, env)
+    run, outcomes = _build_changed(workspace, config, target, reuse=not verify)
+    report = target.publish(outcomes, invalidate=invalidate, keep_only=run.ids(), verify=verify)
+    run.save({r.source_id for r in report.results if r.status in ("published", "unchanged")})
+    report.results += [SourceResult(fact.source_id, "unchanged") for fact in run.unchanged.values()]
     echo(format_report(report))
     sys.exit(3 if report.failed else 1 if report.not_built else 0)
 
