@@ -62,7 +62,7 @@ class PublishRun:
     """What a publish starts from: the index, the markers, the time, the sources to keep (and, verifying, more)."""
 
     index: Index
-    markers: dict[str, list[Marker]]
+    markers: Mapping[str, list[Marker]]
     now: float
     keep_only: set[str] | None = None
     remove: set[str] = field(default_factory=set)  # sources to remove (a worker's: they left its snapshot)
@@ -111,6 +111,7 @@ class Publisher:
         self.invalidator, self.clock, self.workers = invalidator, clock, max(1, workers)
         self.state = TargetState(store, writer, workers=max(8, self.workers))
         self._configure_bucket, self._on_published = configure_bucket, on_published
+        self._listed: Mapping[str, list[Marker]] | None = None  # what `served` listed, for the next `begin` only
 
     def begin(self, *, keep_only: set[str] | None = None, invalidate: bool = False, verify: bool = False) -> PublishRun:
         """Read what a publish starts from (once; forked workers inherit it); migrate a layout-1 target first."""
@@ -120,7 +121,9 @@ class Publisher:
         index, changed = self.state.index(), False
         if index is None:
             index, changed = migrate(self.state, now) or Index(), True
-        run = PublishRun(index, self.state.markers(), now, keep_only, index_changed=changed)
+        listed, self._listed = self._listed, None  # a bucket has no folder version to trust: list once, not twice
+        run = PublishRun(index, listed if listed is not None else self.state.markers(), now, keep_only,
+                         index_changed=changed)
         if verify:
             run.listing = self.store.list()
             run.states = self.state.read_many(set(self.state.listed_sources()) | set(run.markers))
@@ -336,10 +339,12 @@ class Publisher:
         return report
 
     def served(self) -> dict[str, list[Marker]]:
-        """Return the markers of every served source (one listing of `served/`; a build reused as unchanged is one
-        whose only marker records its inputs, and has its build copy when this publisher keeps them)."""
+        """Return the markers of every served source (one listing of `served/`, which the next `begin` reuses; a
+        build reused as unchanged is one whose only marker records its inputs, with its build copy when this
+        publisher keeps them)."""
+        self._listed = self.state.markers()
         return {sid: [m if m.kept or not self.keep_builds else replace(m, inputs=None) for m in found]
-                for sid, found in self.state.markers().items()}
+                for sid, found in self._listed.items()}
 
     def status(self) -> dict[str, Any]:
         """Return every source's state: build, published_at, visible_everywhere_by, events, builds, objects."""
