@@ -43,7 +43,7 @@ def _answer(request: ApiRequest) -> tuple[int, str, str]:
 
 @dataclass
 class Received:
-    """What Amplitude's API got: the events of every upload, in order."""
+    """What Amplitude's API got: the events of every upload."""
 
     vendor: RealVendor
 
@@ -53,7 +53,12 @@ class Received:
 
     @property
     def events(self) -> list[dict[str, Any]]:
-        return [e for upload in self.uploads for e in upload["events"]]
+        """Every event received, in the SDK's own order (its `event_id`): two uploads in flight at once may arrive
+        in either order, and Amplitude orders a user's events by their ids and times, not by arrival."""
+        events = [e for upload in self.uploads for e in upload["events"]]
+        if all(isinstance(e.get("event_id"), int) for e in events):
+            events.sort(key=lambda e: e["event_id"])
+        return events
 
     def named(self, name: str) -> list[dict[str, Any]]:
         return [e for e in self.events if e["event_type"] == name]
