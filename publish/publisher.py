@@ -142,7 +142,7 @@ class Publisher:
             run.listing = self.store.list()
             run.states = self.state.read_many(set(self.state.listed_sources()) | set(run.markers))
         plans = [p.plan for p in self._plan_all(run, list(outcomes))]
-        left = self._leaving(run, plans)
+        left = _leaving(run, plans)
         states = {sid: (run.states.get(sid) or self.state.read(sid))[0] for sid in left}
         plans += [removal_plan(s) if s else SourcePlan(sid, removed=True) for sid, s in states.items()]
         expired = orphans.due(run.index, run.now, self.retention.grace_period)
@@ -251,14 +251,6 @@ class Publisher:
         result.visible_everywhere_by = state.visible_everywhere_by
         return SourceDone(plan, result, state, tuple(sorted(orphans.dropped(planned.state, state))), version=version)
 
-    def _leaving(self, run: PublishRun, plans: Iterable[SourcePlan]) -> list[str]:
-        """Return the served sources outside `keep_only` that nothing planned (they left the workspace)."""
-        planned = {p.source_id for p in plans if p.failure is None or p.failure.source_id}
-        if run.keep_only is None:  # only what the caller names (the service: what left since its last publish)
-            return sorted(run.remove - planned)
-        served = set(run.markers) | {sid for sid, (s, _) in run.states.items() if s is not None}
-        return sorted((served - run.keep_only - planned) | (run.remove - planned))
-
     def _remove(self, run: PublishRun, source_id: str, taken: set[str]) -> SourceDone:
         """Delete every entry object of a source that left, then its state, markers and build copies; keys `taken`
         by a source this publish wrote stay (a source whose id changed keeps its write key, so its keys)."""
@@ -281,7 +273,7 @@ class Publisher:
                 invalidate: bool) -> PublishReport:
         """Remove the sources that left, invalidate the changed entry paths, collect orphans, report."""
         taken = {k for d in done if d.state is not None for k in d.state.objects}
-        done = done + [self._remove(run, sid, taken) for sid in self._leaving(run, [d.plan for d in done])]
+        done = done + [self._remove(run, sid, taken) for sid in _leaving(run, [d.plan for d in done])]
         report.results.extend(d.result for d in done)
         changed = [k for d in done if d.result.status in ("published", "removed")
                    for k in d.result.uploaded + d.result.deleted
@@ -356,6 +348,15 @@ class Publisher:
 
 
 _ENTRY = ObjectRecord("", "", "", False)
+
+
+def _leaving(run: PublishRun, plans: Iterable[SourcePlan]) -> list[str]:
+    """Return the served sources outside `keep_only` that nothing planned (they left the workspace)."""
+    planned = {p.source_id for p in plans if p.failure is None or p.failure.source_id}
+    if run.keep_only is None:  # only what the caller names (the service: what left since its last publish)
+        return sorted(run.remove - planned)
+    served = set(run.markers) | {sid for sid, (s, _) in run.states.items() if s is not None}
+    return sorted((served - run.keep_only - planned) | (run.remove - planned))
 
 
 def _marked(markers: list[Marker], build: SourceBuild, keep_builds: bool) -> bool:
