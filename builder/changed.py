@@ -3,7 +3,7 @@
     run = load_changed(root, config, load_catalog, served, jobs=2)   # served: source id -> its markers' inputs
     run.workspace          # the loaded sources, in file order (with `reuse=False`: all of them)
     run.unchanged          # file -> facts of every source not loaded: the target serves what it would build
-    run.inputs_by_file()   # each loaded source's inputs, for its build (the target's marker records them)
+    run.build_all(builder) # the loaded sources built, each carrying its inputs (the target's marker records them)
     run.save(built_ids)    # record the facts of what was built and written, for the next build
 
 Each source file is read and its bytes digested here; `builder.reuse` decides from the digests, the facts of the
@@ -18,11 +18,11 @@ from __future__ import annotations
 import logging
 import functools
 import gc
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from builder.build import SourceBuild, SourceOutcome
+from builder.build import Builder, SourceBuild, SourceOutcome
 from builder.catalog import Catalog
 from builder.facts import FACTS_DIR, FactsFile, SourceFacts, facts_of
 from builder.inputs import BuildInputs, adapters_of, file_digest
@@ -63,6 +63,11 @@ class ChangedRun:
         """Return the inputs of each loaded source that can be built, by its displayed file name."""
         return {entry.file: entry.facts.inputs for entry in self.workspace.sources
                 if entry.ok and isinstance(entry.facts, SourceFacts)}
+
+    def build_all(self, builder: Builder) -> Iterator[SourceOutcome]:
+        """Build the loaded sources, each outcome carrying the inputs it was built from (for its marker)."""
+        inputs = self.inputs_by_file()
+        return (with_inputs(outcome, inputs) for outcome in builder.build_all(self.workspace))
 
     def save(self, built_ids: Collection[str]) -> None:
         """Record the facts of the unchanged sources and of the loaded ones built and written (`built_ids`)."""

@@ -83,7 +83,7 @@ class LocalTarget:
         the next `begin` reuses while the folder is unchanged)."""
         self._listed = directory_publisher(self.root, cache, self.retention, clock=self.clock,
                                            keep_builds=self.keep_builds)
-        return {source_id: [m.inputs for m in found] for source_id, found in self._listed.served().items()}
+        return self._listed.served_inputs()
 
     def apply(self, outcomes: Iterable[SourceOutcome], cache: CacheConfig,
               keep_only: set[str] | None = None) -> LocalReport:

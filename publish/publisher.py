@@ -330,12 +330,11 @@ class Publisher:
             self._on_published(None)
         return report
 
-    def served(self) -> dict[str, list[Marker]]:
-        """Return the markers of every served source (one listing of `served/`, which the next `begin` reuses; a
-        build reused as unchanged is one whose only marker records its inputs, with its build copy when this
-        publisher keeps them)."""
+    def served_inputs(self) -> dict[str, list[str | None]]:
+        """Return the inputs each served source's markers record (one listing of `served/`, which the next `begin`
+        reuses); a marker without its build copy records none when this publisher keeps copies."""
         self._listed = self.state.markers()
-        return {sid: [m if m.kept or not self.keep_builds else replace(m, inputs=None) for m in found]
+        return {sid: [m.inputs if m.kept or not self.keep_builds else None for m in found]
                 for sid, found in self._listed.items()}
 
     def status(self) -> dict[str, Any]:

@@ -75,7 +75,7 @@ def build(workspace: Path, out: Path | None, jobs: int, rebuild: bool, as_json: 
     target = LocalTarget(out, retention=config.retention, verify=rebuild)  # a publish to the directory
     served = target.served_inputs(config.cache)
     with progress_for("loading", as_json=as_json) as loading:
-        run = load_changed(workspace, config, load_catalog, {} if rebuild else served, jobs=jobs, reuse=not rebuild,
+        run = load_changed(workspace, config, load_catalog, served, jobs=jobs, reuse=not rebuild,
                            progress=loading.update)
     loaded, keep = run.workspace, run.ids()
     if loaded.sources or served.keys() - keep:
@@ -84,7 +84,7 @@ def build(workspace: Path, out: Path | None, jobs: int, rebuild: bool, as_json: 
     else:
         report = LocalReport()  # nothing to build, nothing leaving: the directory is left as it is
     report.up_to_date = sorted(fact.source_id for fact in run.unchanged.values())
-    run.save({sid for sid in report.built} - {r.source_id for r in report.not_written})
+    run.save(set(report.built) - {r.source_id for r in report.not_written})
     if as_json:
         echo(json.dumps(_build_summary(out, report), indent=2, sort_keys=True))
     else:
@@ -95,14 +95,14 @@ def build(workspace: Path, out: Path | None, jobs: int, rebuild: bool, as_json: 
 def _build_and_publish(builder: Builder, run: ChangedRun, target: LocalTarget, jobs: int,
                        building: Any) -> LocalReport:
     """Build the loaded sources and publish them to the directory, keeping the unchanged ones as they are."""
-    loaded, cache, keep, inputs = run.workspace, run.workspace.valid_config().cache, run.ids(), run.inputs_by_file()
+    loaded, cache, keep = run.workspace, run.workspace.valid_config().cache, run.ids()
     total = len(loaded.sources)
     if jobs > 1 and total >= PARALLEL_THRESHOLD:  # each worker publishes the sources it builds
         publish_run = target.begin(cache, keep_only=keep)
-        done = build_parallel(builder, loaded, jobs, after=partial(_publish_built, target, publish_run, inputs))
+        done = build_parallel(builder, loaded, jobs,
+                              after=partial(_publish_built, target, publish_run, run.inputs_by_file()))
         return target.finish(publish_run, building.wrap(done, total=total))
-    outcomes = (with_inputs(outcome, inputs) for outcome in builder.build_all(loaded))
-    return target.apply(building.wrap(outcomes, total=total), cache, keep_only=keep)
+    return target.apply(building.wrap(run.build_all(builder), total=total), cache, keep_only=keep)
 
 
 def _publish_built(target: LocalTarget, publish_run: Any, inputs: dict[str, str], outcome: Any) -> Any:

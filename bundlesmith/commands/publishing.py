@@ -11,7 +11,7 @@ import click
 from builder.assets import Assets
 from builder.build import Builder
 from builder.catalog import load_catalog
-from builder.changed import ChangedRun, load_changed, with_inputs
+from builder.changed import ChangedRun, load_changed
 from builder.errors import ConfigError
 from builder.workspace import load_workspace_file
 from bundlesmith.commands.common import echo, load, workspace_arg
@@ -34,15 +34,11 @@ def _build_for_publish(workspace: Path) -> tuple[Any, list[Any], set[str]]:
 def _build_changed(workspace: Path, config: Any, target: Any, reuse: bool) -> tuple[ChangedRun, list[Any]]:
     """Load and build the sources whose inputs differ from what `target` serves (every source without `reuse`);
     return the run (the ids of every source, the facts to record) and the outcomes, each with its inputs."""
-    served = target.served() if reuse else {}
-    with progress_for("loading") as loading:
-        run = load_changed(workspace, config, load_catalog, {sid: [m.inputs for m in found]
-                                                             for sid, found in served.items()},
-                           reuse=reuse, progress=loading.update)
-    inputs, loaded = run.inputs_by_file(), run.workspace
+    with progress_for("loading") as loading:  # the listing is the one the publish then starts from
+        run = load_changed(workspace, config, load_catalog, target.served_inputs(), reuse=reuse,
+                           progress=loading.update)
     with progress_for("building") as building:
-        outcomes = [with_inputs(o, inputs) for o in building.wrap(Builder(run.catalog, Assets.load())
-                                                                   .build_all(loaded), len(loaded.sources))]
+        outcomes = list(building.wrap(run.build_all(Builder(run.catalog, Assets.load())), len(run.workspace.sources)))
     return run, outcomes
 
 
