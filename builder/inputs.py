@@ -22,16 +22,10 @@ from builder import __version__, resources
 from builder.catalog import Catalog
 from builder.models import SourceFile
 from builder.settings import device_instances
+from builder.workspace import DIGEST_HEX, WORKSPACE_FILE, file_digest
 
 BUILD_TEMPLATES = ("runtime.js", "bundle.js.j2", "remote_plugin.js.j2")
 LIBRARIES = ("jinja2", "minify-go")
-WORKSPACE_FILE = "workspace.yaml"
-DIGEST_HEX = 32
-
-
-def file_digest(data: bytes) -> str:
-    """Return the digest of one file's bytes."""
-    return hashlib.sha256(data).hexdigest()[:DIGEST_HEX]
 
 
 def adapters_of(source: SourceFile, catalog: Catalog) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ one id or write key) mark every source involved.
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -26,7 +27,6 @@ from pydantic import BaseModel, ValidationError
 from builder.catalog import Catalog
 from builder.errors import ConfigError
 from builder.input_limits import FILE_BYTES, PROBLEMS_PER_FILE
-from builder.inputs import file_digest
 from builder.models import SAFE_ID_RULE, LimitsConfig, SourceFile, WorkspaceFile
 from builder.problems import Problem, echo_value, format_path, is_private_path, too_many_problems
 from builder.rules import check_source
@@ -36,6 +36,7 @@ from builder.yaml_loader import YamlDoc, load_yaml_text
 WORKSPACE_FILE = "workspace.yaml"
 SOURCES_DIR = "sources"
 SOURCE_SUFFIXES = (".yaml", ".yml")
+DIGEST_HEX = 32  # hex digits of a file's or a source's inputs digest
 
 
 @dataclass
@@ -170,6 +171,11 @@ def load_workspace_file(root: Path) -> tuple[WorkspaceFile | None, list[Problem]
         return None, doc.problems
     config, problems = _validate(WorkspaceFile, doc)
     return config, problems  # type: ignore[return-value]
+
+
+def file_digest(data: bytes) -> str:
+    """Return the digest of one file's bytes (what `builder.inputs` addresses a source's file by)."""
+    return hashlib.sha256(data).hexdigest()[:DIGEST_HEX]
 
 
 def load_source_file(root: Path, path: Path, catalog: Catalog, limits: LimitsConfig) -> SourceConfig:
